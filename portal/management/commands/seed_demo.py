@@ -1,0 +1,232 @@
+"""Load the demo township 青岚镇: organisations, people, notices with real attachments.
+
+Never a migration: demo data is for trying the portal, not for production.
+Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile, File
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import CatalogNode, IndexSequence, Membership, Organization
+from disclosure.models import Attachment, Notice
+from disclosure.uploads import clean_upload
+from portal.demo import content, township
+from portal.demo.documents import make_docx, make_pdf, make_xlsx
+from portal.models import SiteProfile
+from portal.progress import Progress
+
+STAFF_GROUP = "政务公开工作人员"
+STAFF_PERMISSIONS = [
+    ("disclosure", "notice", ["add", "change", "view"]),
+    ("disclosure", "attachment", ["add", "change", "delete", "view"]),
+    ("catalog", "catalognode", ["view"]),
+    ("catalog", "organization", ["view"]),
+]
+
+NON_PUBLIC_STATUS = {
+    "draft": Notice.Status.DRAFT,
+    "submitted": Notice.Status.SUBMITTED,
+    "returned": Notice.Status.RETURNED,
+    "approved": Notice.Status.APPROVED,
+    "on_application": Notice.Status.APPROVED,
+    "not_disclosed": Notice.Status.APPROVED,
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo township (refuses to run with DEBUG=False unless --force)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG=False (never in production)."
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like production. The demo township is fictional; "
+                "use --force only on a test installation."
+            )
+        if Organization.objects.filter(slug=township.TOWNSHIP["slug"]).exists():
+            self.stdout.write("The demo township is already loaded; nothing changed.")
+        else:
+            with transaction.atomic():
+                orgs = self.create_organizations()
+                self.create_site_profile(orgs)
+                users = self.create_people(orgs)
+                self.create_notices(orgs, users)
+        self.print_accounts()
+
+    # --- organisations and people -------------------------------------------------
+
+    def create_organizations(self) -> dict[str, Organization]:
+        def make(spec: dict, parent: Organization | None, position: int) -> Organization:
+            fields = {k: v for k, v in spec.items() if k != "key"}
+            return Organization.objects.create(parent=parent, position=position, **fields)
+
+        orgs = {"county": make(township.COUNTY, None, 0)}
+        orgs["township"] = make(township.TOWNSHIP, orgs["county"], 0)
+        for position, (key, slug, name, short, extra) in enumerate(township.DEPARTMENTS, 1):
+            orgs[key] = Organization.objects.create(
+                parent=orgs["township"],
+                slug=slug,
+                name=name,
+                short_name=short,
+                kind=Organization.Kind.DEPARTMENT,
+                position=position,
+                **extra,
+            )
+        for position, (key, slug, name, short, kind) in enumerate(township.VILLAGES, 20):
+            orgs[key] = Organization.objects.create(
+                parent=orgs["township"],
+                slug=slug,
+                name=name,
+                short_name=short,
+                kind=kind,
+                position=position,
+                address=f"云溪县青岚镇{short}",
+            )
+        orgs["township"].disclosure_office = orgs["office"]
+        orgs["township"].full_clean()
+        orgs["township"].save(update_fields=["disclosure_office"])
+        self.stdout.write(f"organisations: {len(orgs)}")
+        return orgs
+
+    def create_site_profile(self, orgs: dict[str, Organization]) -> None:
+        SiteProfile.objects.create(organization=orgs["township"], **township.SITE)
+
+    def create_people(self, orgs: dict[str, Organization]) -> dict[str, object]:
+        User = get_user_model()
+        group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+        for app_label, model, actions in STAFF_PERMISSIONS:
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )
+        users = {}
+        for username, full_name, roles, superuser in township.PEOPLE:
+            user = User.objects.create_user(
+                username=username,
+                password=township.DEMO_PASSWORD,
+                first_name=full_name,
+                email=f"{username}@qinglan.example.gov.cn",
+                is_staff=True,
+                is_superuser=superuser,
+            )
+            user.groups.add(group)
+            for org_key, role, title in roles:
+                Membership.objects.create(
+                    user=user, organization=orgs[org_key], role=role, title=title
+                )
+            users[username] = user
+        self.stdout.write(f"people: {len(users)}")
+        return users
+
+    # --- notices ------------------------------------------------------------------
+
+    def create_notices(self, orgs: dict[str, Organization], users: dict[str, object]) -> None:
+        nodes = {node.path: node for node in CatalogNode.objects.all()}
+        specs = sorted(content.NOTICES, key=lambda s: s["published"])
+        by_key: dict[str, Notice] = {}
+        progress = Progress("notices", len(specs), self.stdout)
+        for spec in specs:
+            by_key[spec["key"]] = self.create_notice(spec, orgs, nodes, users)
+            progress.step()
+        # Links need both ends to exist.
+        for spec in specs:
+            notice = by_key[spec["key"]]
+            if spec.get("interprets"):
+                notice.interprets = by_key[spec["interprets"]]
+            if spec.get("superseded_by"):
+                notice.superseded_by = by_key[spec["superseded_by"]]
+            if spec.get("interprets") or spec.get("superseded_by"):
+                notice.full_clean()
+                notice.save(update_fields=["interprets", "superseded_by"])
+
+    def create_notice(self, spec: dict, orgs, nodes, users) -> Notice:
+        state = spec.get("state")
+        organization = orgs[spec["org"]]
+        written = date.fromisoformat(spec["written"])
+        published_at = timezone.make_aware(datetime.fromisoformat(spec["published"]))
+        notice = Notice(
+            title=spec["title"],
+            summary=spec.get("summary", ""),
+            body="".join(f"<p>{paragraph}</p>" for paragraph in spec["body"]),
+            kind=spec["kind"],
+            catalog_node=nodes[spec["catalog"]],
+            organization=organization,
+            document_number=spec.get("document_number", ""),
+            written_date=written,
+            formed_date=written,
+            validity=spec.get("validity", Notice.Validity.IN_FORCE),
+            validity_changed_on=(
+                date.fromisoformat(spec["validity_changed_on"])
+                if spec.get("validity_changed_on")
+                else None
+            ),
+            created_by=users["clerk"],
+        )
+        if spec.get("posting_days"):
+            notice.posting_ends_on = published_at.date() + timedelta(days=spec["posting_days"])
+        if state in ("on_application", "not_disclosed"):
+            notice.disclosure_mode = state
+            notice.non_disclosure_reason = spec["reason"]
+        if state in NON_PUBLIC_STATUS:
+            notice.status = NON_PUBLIC_STATUS[state]
+        else:
+            if state == "scheduled":
+                published_at = timezone.now() + timedelta(days=7)
+            notice.status = (
+                Notice.Status.WITHDRAWN if state == "withdrawn" else Notice.Status.PUBLISHED
+            )
+            notice.published_at = published_at
+            notice.index_number = IndexSequence.next_index_number(
+                organization=organization, year=timezone.localtime(published_at).year
+            )
+        notice.full_clean(exclude=["interprets", "superseded_by"])
+        notice.save()
+        for position, attachment in enumerate(spec.get("attachments", []), 1):
+            self.attach(notice, attachment, position)
+        return notice
+
+    def attach(self, notice: Notice, spec: dict, position: int) -> None:
+        if spec["type"] == "xlsx":
+            data = make_xlsx(spec["title"], spec["sheet"]["headers"], spec["sheet"]["rows"])
+        elif spec["type"] == "pdf":
+            data = make_pdf(spec["title"], spec["paragraphs"])
+        else:
+            data = make_docx(spec["title"], spec["paragraphs"])
+        # The same checks as a clerk's upload, so demo files are what real ones would be.
+        cleaned = clean_upload(File(ContentFile(data), name=spec["filename"]))
+        Attachment.objects.create(
+            notice=notice,
+            title=spec["title"],
+            file=ContentFile(cleaned.content, name=f"demo.{cleaned.extension}"),
+            original_name=cleaned.display_name,
+            extension=cleaned.extension,
+            content_type=cleaned.content_type,
+            size=len(cleaned.content),
+            position=position,
+        )
+
+    def print_accounts(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(
+            "Demo accounts (staff side: http://127.0.0.1:8000/admin/), "
+            f"all with the password  {township.DEMO_PASSWORD}"
+        )
+        for username, full_name, roles, _superuser in township.PEOPLE:
+            what = "、".join(f"{title}" for _org, _role, title in roles) or "系统管理员 (superuser)"
+            self.stdout.write(f"  {username:<11} {full_name}  {what}")
+        self.stdout.write("Public site: http://127.0.0.1:8000/")

@@ -1,0 +1,59 @@
+"""Which organisation a public page speaks for, and what that means for queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest
+
+from catalog.models import Organization, organization_subtree_ids
+
+from .models import SiteProfile
+
+
+@dataclass
+class Scope:
+    """The organisation a page is about (the site's own, or /org/<slug>/), and its subtree."""
+
+    site: SiteProfile | None
+    organization: Organization | None
+    is_site_root: bool
+    _ids: set[int] | None = None
+
+    @property
+    def organization_ids(self) -> set[int]:
+        if self._ids is None:
+            self._ids = organization_subtree_ids(self.organization) if self.organization else set()
+        return self._ids
+
+    def filter_notices(self, queryset):
+        """Limit a notice queryset to the scope; the site's own root needs no filter."""
+        if self.is_site_root or self.organization is None:
+            return queryset
+        return queryset.filter(organization_id__in=self.organization_ids)
+
+    @property
+    def township(self) -> Organization | None:
+        return self.organization.township() if self.organization else None
+
+
+def get_scope(request: HttpRequest) -> Scope:
+    """Memoised per request; 404 for an unknown /org/<slug>/."""
+    cached = getattr(request, "_scope", None)
+    if cached is not None:
+        return cached
+    site = SiteProfile.load()
+    slug = getattr(request, "scope_slug", None)
+    root = site.organization if site else None
+    if slug and (root is None or slug != root.slug):
+        try:
+            org = Organization.objects.select_related("parent").get(slug=slug)
+        except Organization.DoesNotExist:
+            # The 404 page itself renders with the site's own scope.
+            request._scope = Scope(site=site, organization=root, is_site_root=True)
+            raise Http404 from None
+        scope = Scope(site=site, organization=org, is_site_root=False)
+    else:
+        scope = Scope(site=site, organization=root, is_site_root=True)
+    request._scope = scope
+    return scope

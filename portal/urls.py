@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import path, re_path
+
+from catalog import views as catalog_views
+from disclosure import views as disclosure_views
+
+from . import views
+
+admin.site.site_header = "政务公开管理"  # replaced per site in portal.admin
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("guide/", views.guide, name="guide"),
+    path("healthz", views.healthz, name="healthz"),
+    # /catalog/
+    path("catalog/", catalog_views.catalog_index, name="catalog-index"),
+    re_path(r"^catalog/(?P<path>[-a-z0-9_/]+?)/$", catalog_views.catalog_node, name="catalog-node"),
+    # /notices/
+    path("notices/", disclosure_views.NoticeListView.as_view(), name="notice-list"),
+    path("notices/<int:pk>/", disclosure_views.notice_detail, name="notice-detail"),
+    path(
+        "notices/<int:pk>/attachments/<int:attachment_pk>/",
+        disclosure_views.attachment_download,
+        name="notice-attachment",
+    ),
+    path("admin/", admin.site.urls),
+]

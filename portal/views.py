@@ -1,0 +1,52 @@
+"""Home page, disclosure guide, health check."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from catalog.tree import catalog_tree
+from disclosure.models import Notice
+
+from .scope import get_scope
+
+HOME_LATEST = 10
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    scope = get_scope(request)
+    notices = scope.filter_notices(Notice.objects.published())
+    tree = catalog_tree(notices)
+    context = {
+        "latest": list(notices.for_list()[:HOME_LATEST]),
+        "top_nodes": tree.roots,
+        "annual_reports_node": tree.by_path.get("other/annual-reports"),
+        "disclosure_rules_node": tree.by_path.get("documents/disclosure-rules"),
+    }
+    return render(request, "portal/home.html", context)
+
+
+@require_safe
+def guide(request: HttpRequest) -> HttpResponse:
+    """The disclosure guide (公开指南): site profile texts plus the disclosure office's details."""
+    scope = get_scope(request)
+    township = scope.township
+    office = township.disclosure_office if township else None
+    tree = catalog_tree(scope.filter_notices(Notice.objects.published()))
+    context = {
+        "township": township,
+        "office": office,
+        "missing": office.missing_guide_fields() if office else None,
+        "top_nodes": tree.roots,
+    }
+    return render(request, "portal/guide.html", context)
+
+
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

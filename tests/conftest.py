@@ -1,0 +1,25 @@
+import os
+import shutil
+import tempfile
+
+import pytest
+
+_media = tempfile.mkdtemp(prefix="portal-test-media-")
+
+
+def pytest_configure(config):
+    # Before settings load, so even setUpTestData (class level) never writes to var/media.
+    os.environ["MEDIA_ROOT"] = _media
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_media, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _static_without_manifest(settings):
+    """Static files are found by the finders, so tests need no collectstatic."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
