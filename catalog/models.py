@@ -119,7 +119,7 @@ class Organization(models.Model):
         if (
             self.pk
             and self.parent_id
-            and self.pk in {a.pk for a in self.ancestors(include_self=True)}
+            and self.pk in {a.pk for a in self.parent.ancestors(include_self=True)}
         ):
             raise ValidationError({"parent": _("An organisation cannot be placed under itself.")})
         if self.disclosure_office_id:
