@@ -1,4 +1,4 @@
-"""The /notices/ filters: catalog node (with children), organisation, kind, year, validity, title."""
+"""The /notices/ filters: catalog node (with children), organisation, kind, year, validity."""
 
 from __future__ import annotations
 
