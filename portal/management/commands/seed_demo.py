@@ -140,21 +140,20 @@ class Command(BaseCommand):
         specs = sorted(content.NOTICES, key=lambda s: s["published"])
         by_key: dict[str, Notice] = {}
         progress = Progress("notices", len(specs), self.stdout)
+        # Sorted by publication, a policy exists before its interpretation; the
+        # newer document that replaces an old one is linked once it exists.
         for spec in specs:
-            by_key[spec["key"]] = self.create_notice(spec, orgs, nodes, users)
+            interprets = by_key[spec["interprets"]] if spec.get("interprets") else None
+            by_key[spec["key"]] = self.create_notice(spec, orgs, nodes, users, interprets)
             progress.step()
-        # Links need both ends to exist.
         for spec in specs:
-            notice = by_key[spec["key"]]
-            if spec.get("interprets"):
-                notice.interprets = by_key[spec["interprets"]]
             if spec.get("superseded_by"):
+                notice = by_key[spec["key"]]
                 notice.superseded_by = by_key[spec["superseded_by"]]
-            if spec.get("interprets") or spec.get("superseded_by"):
                 notice.full_clean()
-                notice.save(update_fields=["interprets", "superseded_by"])
+                notice.save(update_fields=["superseded_by"])
 
-    def create_notice(self, spec: dict, orgs, nodes, users) -> Notice:
+    def create_notice(self, spec: dict, orgs, nodes, users, interprets) -> Notice:
         state = spec.get("state")
         organization = orgs[spec["org"]]
         written = date.fromisoformat(spec["written"])
@@ -175,6 +174,7 @@ class Command(BaseCommand):
                 if spec.get("validity_changed_on")
                 else None
             ),
+            interprets=interprets,
             created_by=users["clerk"],
         )
         if spec.get("posting_days"):
@@ -194,7 +194,7 @@ class Command(BaseCommand):
             notice.index_number = IndexSequence.next_index_number(
                 organization=organization, year=timezone.localtime(published_at).year
             )
-        notice.full_clean(exclude=["interprets", "superseded_by"])
+        notice.full_clean(exclude=["superseded_by"])
         notice.save()
         for position, attachment in enumerate(spec.get("attachments", []), 1):
             self.attach(notice, attachment, position)
@@ -221,12 +221,18 @@ class Command(BaseCommand):
         )
 
     def print_accounts(self) -> None:
+        names = {key: short for key, _slug, _name, short, *_rest in township.DEPARTMENTS}
+        names["township"] = township.TOWNSHIP["short_name"]
+        roles = dict(Membership.Role.choices)
         self.stdout.write("")
         self.stdout.write(
-            "Demo accounts (staff side: http://127.0.0.1:8000/admin/), "
-            f"all with the password  {township.DEMO_PASSWORD}"
+            "Demo accounts for the staff side, http://127.0.0.1:8000/admin/ "
+            f"(password for all: {township.DEMO_PASSWORD})"
         )
-        for username, full_name, roles, _superuser in township.PEOPLE:
-            what = "、".join(f"{title}" for _org, _role, title in roles) or "系统管理员 (superuser)"
-            self.stdout.write(f"  {username:<11} {full_name}  {what}")
+        for username, full_name, memberships, _superuser in township.PEOPLE:
+            held: dict[str, list[str]] = {}
+            for org_key, role, _title in memberships:
+                held.setdefault(str(roles[role]), []).append(names[org_key])
+            what = "; ".join(f"{role}（{'、'.join(orgs)}）" for role, orgs in held.items())
+            self.stdout.write(f"  {username:<11} {full_name:<6} {what or '系统管理员'}")
         self.stdout.write("Public site: http://127.0.0.1:8000/")

@@ -1,0 +1,132 @@
+"""The demo township: what it loads, that it loads once, and that every page renders with it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pypdf
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from docx import Document
+
+from catalog.models import CatalogNode, Membership, Organization
+from disclosure.models import Attachment, Notice
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", force=True, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, int]:
+    files = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    return {
+        "organizations": Organization.objects.count(),
+        "memberships": Membership.objects.count(),
+        "notices": Notice.objects.count(),
+        "attachments": Attachment.objects.count(),
+        "files": len(files),
+    }
+
+
+class SeedDemoCommandTests(TestCase):
+    @override_settings(DEBUG=False)
+    def test_it_refuses_production_without_force(self) -> None:
+        with self.assertRaisesMessage(CommandError, "DEBUG is off"):
+            call_command("seed_demo", stdout=io.StringIO())
+        self.assertFalse(Organization.objects.exists())
+
+    def test_running_twice_changes_nothing(self) -> None:
+        seed()
+        first = snapshot()
+        output = seed()
+        self.assertIn("already loaded", output)
+        self.assertEqual(snapshot(), first)
+
+    def test_it_prints_every_demo_account(self) -> None:
+        output = seed()
+        for username in ["clerk", "clerk2", "leader", "leader2", "office", "supervisor",
+                         "group", "admin"]:
+            self.assertRegex(output, rf"\n  {username}\s")
+        self.assertIn("qinglan-demo-2026", output)
+        self.assertIn("分管领导（民政办、社会事务办）", output)
+        self.assertIn("notices: ", output)  # progress with counts
+
+
+class DemoTownshipTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        seed()
+
+    def test_offices_villages_and_community(self) -> None:
+        township = Organization.objects.get(slug="qinglan")
+        names = set(township.children.values_list("short_name", flat=True))
+        self.assertLessEqual({"党政办", "民政办", "财政所", "农业农村办", "自然资源所", "社会事务办"},
+                             names)
+        kinds = list(township.children.values_list("kind", flat=True))
+        self.assertEqual(kinds.count("village"), 4)
+        self.assertEqual(kinds.count("community"), 1)
+        self.assertEqual(township.disclosure_office.short_name, "党政办")
+
+    def test_enough_public_notices_over_two_years_and_the_catalog(self) -> None:
+        public = Notice.objects.published()
+        self.assertGreaterEqual(public.count(), 80)
+        years = {d.year for d in public.dates("published_at", "year")}
+        self.assertGreaterEqual(len(years), 2)
+        used = set(public.values_list("catalog_node__parent__path", flat=True))
+        top = set(CatalogNode.objects.filter(parent=None).values_list("path", flat=True))
+        self.assertEqual(used, top)  # every top-level area has something
+
+    def test_non_public_states_exist(self) -> None:
+        hidden = Notice.objects.exclude(pk__in=Notice.objects.published())
+        states = set(hidden.values_list("status", flat=True))
+        self.assertLessEqual({"draft", "submitted", "returned", "withdrawn"}, states)
+        self.assertTrue(hidden.exclude(disclosure_mode="proactive").exists())
+        self.assertTrue(hidden.filter(status="published").exists())  # scheduled for later
+
+    def test_attachments_are_real_files_of_each_type(self) -> None:
+        kinds = set(Attachment.objects.values_list("extension", flat=True))
+        self.assertLessEqual({"pdf", "xlsx", "docx"}, kinds)
+        for attachment in Attachment.objects.all():
+            with self.subTest(name=attachment.original_name), attachment.file.open("rb") as f:
+                data = f.read()
+                self.assertEqual(len(data), attachment.size)
+                if attachment.extension == "pdf":
+                    text = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+                    self.assertIn(attachment.title[:4], text.replace("\n", ""))
+                elif attachment.extension == "xlsx":
+                    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+                    self.assertGreaterEqual(sheet.max_row, 3)
+                else:
+                    self.assertTrue(Document(io.BytesIO(data)).paragraphs)
+
+    def test_no_unmasked_personal_numbers_in_public_text(self) -> None:
+        """The demo shows masked lists, as the rules require (138****1234, 35***…123)."""
+        import re
+
+        pattern = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{17}[\dXx])(?!\d)")
+        for notice in Notice.objects.all():
+            with self.subTest(title=notice.title):
+                self.assertIsNone(pattern.search(notice.title + notice.summary + notice.body))
+
+    def test_every_public_page_renders_with_the_demo_data(self) -> None:
+        pages = [reverse("home"), reverse("notice-list"), reverse("catalog-index"),
+                 reverse("guide"), reverse("notice-list") + "?page=2"]
+        pages += [node.get_absolute_url() for node in CatalogNode.objects.all()]
+        for url in pages:
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 200)
+        for notice in Notice.objects.published():
+            with self.subTest(notice=notice.title):
+                self.assertContains(self.client.get(notice.get_absolute_url()), notice.index_number)
+        for attachment in Attachment.objects.published():
+            with self.subTest(attachment=attachment.original_name):
+                self.assertEqual(self.client.get(attachment.get_absolute_url()).status_code, 200)
+        guide = self.client.get(reverse("guide"))
+        self.assertContains(guide, "青岚镇党政综合办公室")
+        self.assertNotContains(guide, 'role="alert"')
