@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
 
@@ -34,8 +35,10 @@ class PublicPagesInBrowserTests(StaticLiveServerTestCase):
 
     def test_pages_render_and_fit(self) -> None:
         notice = (
-            Notice.objects.published().filter(attachments__isnull=False, interprets__isnull=True)
-            .order_by("-published_at").first()
+            Notice.objects.published()
+            .filter(attachments__isnull=False, interprets__isnull=True)
+            .order_by("-published_at")
+            .first()
         )
         for width, (w, h) in WIDTHS.items():
             page = self.browser.new_page(viewport={"width": w, "height": h}, locale="zh-CN")

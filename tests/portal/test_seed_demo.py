@@ -7,11 +7,12 @@ from pathlib import Path
 
 import openpyxl
 import pypdf
+from docx import Document
+
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
-from docx import Document
 
 from catalog.models import CatalogNode, Membership, Organization
 from disclosure.models import Attachment, Notice
@@ -50,8 +51,16 @@ class SeedDemoCommandTests(TestCase):
 
     def test_it_prints_every_demo_account(self) -> None:
         output = seed()
-        for username in ["clerk", "clerk2", "leader", "leader2", "office", "supervisor",
-                         "group", "admin"]:
+        for username in [
+            "clerk",
+            "clerk2",
+            "leader",
+            "leader2",
+            "office",
+            "supervisor",
+            "group",
+            "admin",
+        ]:
             self.assertRegex(output, rf"\n  {username}\s")
         self.assertIn("qinglan-demo-2026", output)
         self.assertIn("分管领导（民政办、社会事务办）", output)
@@ -66,8 +75,9 @@ class DemoTownshipTests(TestCase):
     def test_offices_villages_and_community(self) -> None:
         township = Organization.objects.get(slug="qinglan")
         names = set(township.children.values_list("short_name", flat=True))
-        self.assertLessEqual({"党政办", "民政办", "财政所", "农业农村办", "自然资源所", "社会事务办"},
-                             names)
+        self.assertLessEqual(
+            {"党政办", "民政办", "财政所", "农业农村办", "自然资源所", "社会事务办"}, names
+        )
         kinds = list(township.children.values_list("kind", flat=True))
         self.assertEqual(kinds.count("village"), 4)
         self.assertEqual(kinds.count("community"), 1)
@@ -115,8 +125,13 @@ class DemoTownshipTests(TestCase):
                 self.assertIsNone(pattern.search(notice.title + notice.summary + notice.body))
 
     def test_every_public_page_renders_with_the_demo_data(self) -> None:
-        pages = [reverse("home"), reverse("notice-list"), reverse("catalog-index"),
-                 reverse("guide"), reverse("notice-list") + "?page=2"]
+        pages = [
+            reverse("home"),
+            reverse("notice-list"),
+            reverse("catalog-index"),
+            reverse("guide"),
+            reverse("notice-list") + "?page=2",
+        ]
         pages += [node.get_absolute_url() for node in CatalogNode.objects.all()]
         for url in pages:
             with self.subTest(url=url):
