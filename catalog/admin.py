@@ -42,7 +42,14 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(CatalogNode)
 class CatalogNodeAdmin(admin.ModelAdmin):
-    list_display = ["name", "path", "deadline_working_days", "level", "refresh"]
+    list_display = [
+        "name",
+        "path",
+        "deadline_working_days",
+        "needs_supervision",
+        "needs_leadership",
+        "refresh",
+    ]
     list_filter = ["level", "refresh", "mode"]
     search_fields = ["name", "path"]
     readonly_fields = ["path"]
@@ -81,6 +88,7 @@ class CatalogNodeAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Review chain"), {"fields": ["needs_supervision", "needs_leadership"]}),
     ]
 
 

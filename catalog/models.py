@@ -352,6 +352,23 @@ class CatalogNode(models.Model):
         help_text=_("For periodic items: the longest gap allowed between two notices."),
     )
 
+    # The review chain: the submitting organisation's supervising leader always
+    # reviews first; these add the supervision group and/or the leadership
+    # group. Empty means "as the parent node" (so 财务收支 sets it once for
+    # all its children); the top of the tree defaults to no.
+    needs_supervision = models.BooleanField(
+        _("supervision group co-signs"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: as the parent node. Finance items are co-signed by default."),
+    )
+    needs_leadership = models.BooleanField(
+        _("leadership group approves"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: as the parent node. Major decisions need it by default."),
+    )
+
     class Meta:
         verbose_name = _("catalog node")
         verbose_name_plural = _("catalog")
@@ -375,6 +392,24 @@ class CatalogNode(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog-node", args=[self.path])
+
+    def _inherited(self, field: str) -> bool:
+        node: CatalogNode | None = self
+        while node is not None:
+            value = getattr(node, field)
+            if value is not None:
+                return value
+            node = node.parent
+        return False
+
+    def review_chain(self) -> list[str]:
+        """The roles that review a notice filed here, in order."""
+        chain = [Membership.Role.LEADER.value]
+        if self._inherited("needs_supervision"):
+            chain.append(Membership.Role.SUPERVISOR.value)
+        if self._inherited("needs_leadership"):
+            chain.append(Membership.Role.LEADERSHIP.value)
+        return chain
 
     @property
     def depth(self) -> int:

@@ -20,6 +20,7 @@ Every refusal is a `ValidationError` with one message the uploader can act on.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -92,6 +93,10 @@ class CleanUpload:
     display_name: str  # sanitised original file name, for Content-Disposition
     extension: str  # canonical: "pdf", "doc", "docx", "xls", "xlsx", "ofd", "jpg", "png"
     content_type: str  # correct MIME type for the extension
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
 
 
 def clean_upload(upload: Any, name: str | None = None) -> CleanUpload:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -51,12 +52,14 @@ class NoticeListView(PublicNoticeMixin, ListView):
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One notice. Anything not public is a 404, the same as an id that does not exist."""
     scope = get_scope(request)
-    notice = get_object_or_404(
-        scope.filter_notices(Notice.objects.published()).select_related(
-            "catalog_node", "organization", "superseded_by", "interprets"
-        ),
-        pk=pk,
+    notice = (
+        scope.filter_notices(Notice.objects.published())
+        .select_related("catalog_node", "organization", "superseded_by", "interprets")
+        .filter(pk=pk)
+        .first()
     )
+    if notice is None:
+        return withdrawn_or_404(request, pk)
     Notice.count_view(notice.pk)
     public = Notice.objects.published()
     context = {
@@ -73,9 +76,44 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "supersedes": list(public.filter(superseded_by=notice).only("id", "title")),
+        "revisions": list(
+            notice.revisions.filter(status=Notice.Status.PUBLISHED).only("id", "published_at")
+        ),
         "qr_svg": qr_svg(request.build_absolute_uri(notice.get_absolute_url())),
     }
     return render(request, "disclosure/notice_detail.html", context)
+
+
+def withdrawn_or_404(request: HttpRequest, pk: int) -> HttpResponse:
+    """A withdrawn notice keeps its page: 410 Gone, with the reason and the date."""
+    notice = get_object_or_404(
+        get_scope(request)
+        .filter_notices(Notice.objects.withdrawn())
+        .select_related("organization"),
+        pk=pk,
+    )
+    return render(request, "disclosure/notice_withdrawn.html", {"notice": notice}, status=410)
+
+
+@require_safe
+def corrections(request: HttpRequest) -> HttpResponse:
+    """更正与撤回: every withdrawal and every published revision, newest first."""
+    scope = get_scope(request)
+    withdrawn = scope.filter_notices(Notice.objects.withdrawn()).select_related("organization")
+    revised = scope.filter_notices(
+        Notice.objects.filter(
+            status=Notice.Status.PUBLISHED, revision_of__isnull=False,
+            revision_of__in=Notice.objects.published(),
+        )
+    ).select_related("organization", "revision_of")  # fmt: skip
+    entries = sorted(
+        [(n.withdrawn_at, "withdrawn", n) for n in withdrawn[:200]]
+        + [(r.published_at, "revised", r) for r in revised[:200]],
+        key=lambda entry: entry[0],
+        reverse=True,
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "disclosure/corrections.html", {"page_obj": page})
 
 
 @require_safe

@@ -66,7 +66,7 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -208,6 +208,9 @@ ZIP_MAX_MEMBERS = envint("ZIP_MAX_MEMBERS", 5000)
 # Index numbers (索引号): Python format string with {credit_code}, {year} and
 # {serial}. The default follows gov.cn: 统一社会信用代码/年份-五位流水号.
 INDEX_NUMBER_PATTERN = envstr("INDEX_NUMBER_PATTERN", "{credit_code}/{year}-{serial:05d}")
+
+# Absolute address of the portal, for links in mail.
+PORTAL_BASE_URL = envstr("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Mail -------------------------------------------------------------------------
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

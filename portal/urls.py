@@ -6,7 +6,6 @@ from disclosure import views as disclosure_views
 
 from . import views
 
-admin.site.site_header = "政务公开管理"  # replaced per site in portal.admin
 urlpatterns = [
     path("", views.home, name="home"),
     path("guide/", views.guide, name="guide"),
@@ -16,6 +15,7 @@ urlpatterns = [
     re_path(r"^catalog/(?P<path>[-a-z0-9_/]+?)/$", catalog_views.catalog_node, name="catalog-node"),
     # /notices/
     path("notices/", disclosure_views.NoticeListView.as_view(), name="notice-list"),
+    path("notices/withdrawn/", disclosure_views.corrections, name="notice-corrections"),
     path("notices/<int:pk>/", disclosure_views.notice_detail, name="notice-detail"),
     path(
         "notices/<int:pk>/attachments/<int:attachment_pk>/",

@@ -14,8 +14,9 @@ class BaseTestCase(TestCase):
     a village, and a second township 白沙镇 with its own 民政办.
 
     People: alice (clerk, 民政办), bob (clerk, 财政所), lena (leader of 民政办),
-    olga (publisher, 党政办), sam (supervision group), and the anonymous visitor
-    (self.client, never logged in unless a test says so).
+    fred (leader of 财政所), olga (publisher, 党政办), sam (supervision group),
+    gail (leadership group), pete (publisher of 白沙镇), and the anonymous
+    visitor (self.client, never logged in unless a test says so).
     """
 
     @classmethod
@@ -110,3 +111,9 @@ class BaseTestCase(TestCase):
         cls.lena = person("lena", cls.civil, Membership.Role.LEADER)
         cls.olga = person("olga", cls.office, Membership.Role.PUBLISHER)
         cls.sam = person("sam", cls.township, Membership.Role.SUPERVISOR)
+        cls.fred = person("fred", cls.finance, Membership.Role.LEADER)
+        cls.gail = person("gail", cls.township, Membership.Role.LEADERSHIP)
+        cls.pete = person("pete", cls.other_township, Membership.Role.PUBLISHER)
+        for user in (cls.alice, cls.bob, cls.lena, cls.fred, cls.olga, cls.sam, cls.gail, cls.pete):
+            user.email = f"{user.username}@example.gov.cn"
+            user.save(update_fields=["email"])

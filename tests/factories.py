@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from datetime import timedelta
 
@@ -46,6 +47,8 @@ def notice(
     else:
         obj.status = status or Notice.Status.DRAFT
         obj.published_at = published_at
+    if obj.status in (Notice.Status.APPROVED, Notice.Status.PUBLISHED):
+        obj.confidentiality_reviewed_at = timezone.now()
     obj.save()
     return obj
 
@@ -62,4 +65,39 @@ def attachment(
         extension=ext,
         content_type="application/pdf" if ext == "pdf" else "application/octet-stream",
         size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def in_state(case, state: str, **fields) -> Notice:
+    """A 民政办 notice brought to `state` through the real transitions, by the
+    people of `tests.base.BaseTestCase` (alice submits, lena reviews, sam or gail
+    co-sign, olga publishes).
+
+    States: draft, returned, submitted@leader, submitted@supervisor, approved,
+    published, withdrawn. The catalog node decides the chain (default
+    finance/budget: the leader, then the supervision group).
+    """
+    fields.setdefault("catalog", "finance/budget")
+    n = notice(case.civil, published=False, **fields)
+    if state == "draft":
+        return n
+    n.submit(case.alice)
+    if state == "returned":
+        n.return_for_changes(case.lena, reason="请补充说明")
+        return n
+    if state == "submitted@leader":
+        return n
+    n.approve(case.lena, confidentiality_confirmed=True)
+    if state == "submitted@supervisor":
+        return n
+    reviewers = {"supervisor": case.sam, "leadership": case.gail}
+    while n.status == Notice.Status.SUBMITTED:
+        n.approve(reviewers[n.review_role])
+    if state == "approved":
+        return n
+    n.publish(case.olga)
+    if state == "published":
+        return n
+    n.withdraw(case.olga, reason="内容有误，更正后重新发布")
+    return n

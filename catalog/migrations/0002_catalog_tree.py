@@ -173,6 +173,10 @@ def create_tree(apps, schema_editor):
                 refresh=duty.get("refresh", ""), refresh_days=duty.get("refresh_days"),
             )
             node.channels.set([channels[c] for c in duty.get("channels", [])])
+    # Review chains: finance (village finance included) is co-signed by the
+    # supervision group; major decisions go through the leadership group.
+    CatalogNode.objects.filter(path="finance").update(needs_supervision=True)
+    CatalogNode.objects.filter(path="decisions").update(needs_leadership=True)
 
 
 class Migration(migrations.Migration):

@@ -130,12 +130,23 @@ VILLAGES = [
     ("c-qinglan", "qinglan-community", "青岚镇青岚社区居民委员会", "青岚社区", "community"),
 ]
 
+OTHER_UNITS = ["office", "agri", "land", "safety", "township",
+               "v-dongping", "v-xiling", "v-nantang", "v-beiao", "c-qinglan"]  # fmt: skip
+
 # username, full name, [(org key, role, post)], superuser
 PEOPLE = [
     ("clerk", "李秀梅", [("civil", "clerk", "民政办工作人员")], False),
     ("clerk2", "张国栋", [("finance", "clerk", "财政所会计")], False),
+    (
+        "clerk3",
+        "王丽",
+        [(key, "clerk", "党政办信息员") for key in OTHER_UNITS]
+        + [("social", "clerk", "党政办信息员")],
+        False,
+    ),
     ("leader", "周明辉", [("civil", "leader", "副镇长"), ("social", "leader", "副镇长")], False),
     ("leader2", "郭春燕", [("finance", "leader", "副镇长")], False),
+    ("leader3", "陈志刚", [(key, "leader", "党委副书记") for key in OTHER_UNITS], False),
     ("office", "陈雅琴", [("office", "publisher", "党政办主任")], False),
     ("supervisor", "许振华", [("township", "supervisor", "镇人大主席、监督小组组长")], False),
     ("group", "林志远", [("township", "leadership", "镇长、领导小组组长")], False),

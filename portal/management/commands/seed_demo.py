@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import CatalogNode, IndexSequence, Membership, Organization
-from disclosure.models import Attachment, Notice
+from disclosure.models import Attachment, Notice, NoticeEvent
 from disclosure.uploads import clean_upload
 from portal.demo import content, township
 from portal.demo.documents import make_docx, make_pdf, make_xlsx
@@ -31,15 +31,6 @@ STAFF_PERMISSIONS = [
     ("catalog", "catalognode", ["view"]),
     ("catalog", "organization", ["view"]),
 ]
-
-NON_PUBLIC_STATUS = {
-    "draft": Notice.Status.DRAFT,
-    "submitted": Notice.Status.SUBMITTED,
-    "returned": Notice.Status.RETURNED,
-    "approved": Notice.Status.APPROVED,
-    "on_application": Notice.Status.APPROVED,
-    "not_disclosed": Notice.Status.APPROVED,
-}
 
 
 class Command(BaseCommand):
@@ -137,6 +128,10 @@ class Command(BaseCommand):
 
     def create_notices(self, orgs: dict[str, Organization], users: dict[str, object]) -> None:
         nodes = {node.path: node for node in CatalogNode.objects.all()}
+        holders = {
+            (m.organization_id, m.role): m.user
+            for m in Membership.objects.select_related("user").order_by("-id")
+        }
         specs = sorted(content.NOTICES, key=lambda s: s["published"])
         by_key: dict[str, Notice] = {}
         progress = Progress("notices", len(specs), self.stdout)
@@ -144,7 +139,9 @@ class Command(BaseCommand):
         # newer document that replaces an old one is linked once it exists.
         for spec in specs:
             interprets = by_key[spec["interprets"]] if spec.get("interprets") else None
-            by_key[spec["key"]] = self.create_notice(spec, orgs, nodes, users, interprets)
+            notice = self.create_notice(spec, orgs, nodes, interprets)
+            History(notice, spec, holders, users).write()
+            by_key[spec["key"]] = notice
             progress.step()
         for spec in specs:
             if spec.get("superseded_by"):
@@ -153,18 +150,15 @@ class Command(BaseCommand):
                 notice.full_clean()
                 notice.save(update_fields=["superseded_by"])
 
-    def create_notice(self, spec: dict, orgs, nodes, users, interprets) -> Notice:
-        state = spec.get("state")
-        organization = orgs[spec["org"]]
+    def create_notice(self, spec: dict, orgs, nodes, interprets) -> Notice:
         written = date.fromisoformat(spec["written"])
-        published_at = timezone.make_aware(datetime.fromisoformat(spec["published"]))
         notice = Notice(
             title=spec["title"],
             summary=spec.get("summary", ""),
             body="".join(f"<p>{paragraph}</p>" for paragraph in spec["body"]),
             kind=spec["kind"],
             catalog_node=nodes[spec["catalog"]],
-            organization=organization,
+            organization=orgs[spec["org"]],
             document_number=spec.get("document_number", ""),
             written_date=written,
             formed_date=written,
@@ -175,25 +169,13 @@ class Command(BaseCommand):
                 else None
             ),
             interprets=interprets,
-            created_by=users["clerk"],
         )
         if spec.get("posting_days"):
-            notice.posting_ends_on = published_at.date() + timedelta(days=spec["posting_days"])
-        if state in ("on_application", "not_disclosed"):
-            notice.disclosure_mode = state
+            published = datetime.fromisoformat(spec["published"]).date()
+            notice.posting_ends_on = published + timedelta(days=spec["posting_days"])
+        if spec.get("state") in ("on_application", "not_disclosed"):
+            notice.disclosure_mode = spec["state"]
             notice.non_disclosure_reason = spec["reason"]
-        if state in NON_PUBLIC_STATUS:
-            notice.status = NON_PUBLIC_STATUS[state]
-        else:
-            if state == "scheduled":
-                published_at = timezone.now() + timedelta(days=7)
-            notice.status = (
-                Notice.Status.WITHDRAWN if state == "withdrawn" else Notice.Status.PUBLISHED
-            )
-            notice.published_at = published_at
-            notice.index_number = IndexSequence.next_index_number(
-                organization=organization, year=timezone.localtime(published_at).year
-            )
         notice.full_clean(exclude=["superseded_by"])
         notice.save()
         for position, attachment in enumerate(spec.get("attachments", []), 1):
@@ -217,11 +199,13 @@ class Command(BaseCommand):
             extension=cleaned.extension,
             content_type=cleaned.content_type,
             size=len(cleaned.content),
+            sha256=cleaned.sha256,
             position=position,
         )
 
     def print_accounts(self) -> None:
         names = {key: short for key, _slug, _name, short, *_rest in township.DEPARTMENTS}
+        names |= {key: short for key, _slug, _name, short, _kind in township.VILLAGES}
         names["township"] = township.TOWNSHIP["short_name"]
         roles = dict(Membership.Role.choices)
         self.stdout.write("")
@@ -233,6 +217,120 @@ class Command(BaseCommand):
             held: dict[str, list[str]] = {}
             for org_key, role, _title in memberships:
                 held.setdefault(str(roles[role]), []).append(names[org_key])
-            what = "; ".join(f"{role}（{'、'.join(orgs)}）" for role, orgs in held.items())
+            what = "; ".join(f"{role}（{_names(orgs)}）" for role, orgs in held.items())
             self.stdout.write(f"  {username:<11} {full_name:<6} {what or '系统管理员'}")
         self.stdout.write("Public site: http://127.0.0.1:8000/")
+
+
+def _names(orgs: list[str]) -> str:
+    return "、".join(orgs) if len(orgs) <= 3 else f"{'、'.join(orgs[:3])}等{len(orgs)}个单位"
+
+
+class History:
+    """The demo notice's state and the audit trail that led to it, in the past.
+
+    Demo notices were published over two years, so their events are written
+    with those dates (the one place events are written outside a transition);
+    every actor holds the role the step needs.
+    """
+
+    def __init__(self, notice: Notice, spec: dict, holders: dict, users: dict) -> None:
+        self.notice, self.spec, self.users = notice, spec, users
+        self.state = spec.get("state", "published")
+        self.when = timezone.make_aware(datetime.fromisoformat(spec["published"]))
+        org = notice.organization_id
+        self.author = holders[(org, Membership.Role.CLERK)]
+        self.reviewers = {
+            Membership.Role.LEADER: holders[(org, Membership.Role.LEADER)],
+            Membership.Role.SUPERVISOR: users["supervisor"],
+            Membership.Role.LEADERSHIP: users["group"],
+        }
+
+    def write(self) -> None:
+        n = self.notice
+        n.created_by = self.author
+        if self.state == "draft":
+            n.save(update_fields=["created_by"])
+            return
+        chain = n.catalog_node.review_chain()
+        t = self.when - timedelta(days=2, hours=len(chain))
+        n.status, n.review_chain, n.review_step, n.review_role = "submitted", chain, 0, chain[0]
+        n.submitted_by, n.submitted_at = self.author, t
+        events = [self.event(self.author, "submitted", "draft", t, step=0, role=chain[0])]
+        if self.state == "submitted":
+            return self.save(events)
+        if self.state == "returned":
+            n.status, n.review_role = "returned", ""
+            events.append(
+                self.event(
+                    self.reviewers[chain[0]],
+                    "returned",
+                    "submitted",
+                    t + timedelta(hours=3),
+                    step=0,
+                    role=chain[0],
+                    comment="请补充资金来源和公示期限，附件名单需按规定脱敏。",
+                )
+            )
+            return self.save(events)
+        for step, role in enumerate(chain):
+            t += timedelta(hours=1)
+            if step == 0:
+                n.confidentiality_reviewed_by, n.confidentiality_reviewed_at = (
+                    self.reviewers[role],
+                    t,
+                )
+            last = step + 1 == len(chain)
+            events.append(
+                self.event(
+                    self.reviewers[role],
+                    "approved",
+                    "submitted",
+                    t,
+                    step=step,
+                    role=role,
+                    confidentiality_confirmed=step == 0,
+                    new_status="approved" if last else "submitted",
+                )
+            )
+        n.status, n.review_role = "approved", ""
+        if self.state in ("approved", "on_application", "not_disclosed"):
+            return self.save(events)
+        self.publish(events)
+
+    def publish(self, events: list) -> None:
+        n, now = self.notice, timezone.now()
+        at = now + timedelta(days=7) if self.state == "scheduled" else self.when
+        n.status, n.published_at = "published", at
+        n.index_number = IndexSequence.next_index_number(
+            organization=n.organization, year=timezone.localtime(at).year
+        )
+        action = "scheduled" if at > now else "published"
+        stamp = min(at, now - timedelta(minutes=1))
+        events.append(self.event(self.users["office"], action, "approved", stamp, role="publisher"))
+        if self.state == "withdrawn":
+            n.status, n.withdrawn_at = "withdrawn", at + timedelta(days=3)
+            n.withdrawal_reason = self.spec["withdraw_reason"]
+            events.append(
+                self.event(
+                    self.users["office"],
+                    "withdrawn",
+                    "published",
+                    n.withdrawn_at,
+                    role="publisher",
+                    comment=n.withdrawal_reason,
+                )
+            )
+        self.save(events)
+
+    def event(self, actor, action: str, old: str, created, new_status: str = "", **fields):
+        new_status = new_status or {"scheduled": "published"}.get(action, action)
+        return NoticeEvent(notice=self.notice, actor=actor, action=action, old_status=old,
+                           new_status=new_status, created=created, **fields)  # fmt: skip
+
+    def save(self, events: list) -> None:
+        self.notice.save()
+        content_hash = self.notice.content_hash()
+        for event in events:
+            event.content_hash = content_hash
+            event.save()

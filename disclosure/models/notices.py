@@ -1,8 +1,7 @@
-"""Notices (公开信息), their attachments, and who may see them."""
+"""The notice (公开信息): one disclosed item, and who may see it."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -15,20 +14,33 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogNode, Organization
 
-from .sanitize import sanitize_html
+from ..sanitize import sanitize_html
+from .workflow import NoticeWorkflow
 
 
 class NoticeQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None) -> NoticeQuerySet:
         """What the public may see: published, proactively disclosed, publish time reached.
 
-        A future publish time is derived here, not by a job: the notice appears
-        by itself once `published_at <= now`.
+        - A future publish time is derived here, not by a job: the notice
+          appears by itself once `published_at <= now`.
+        - A revision is never a notice of its own: once published, its content
+          lives on the notice it revised.
         """
         return self.filter(
             status=Notice.Status.PUBLISHED,
             disclosure_mode=Notice.Mode.PROACTIVE,
             published_at__lte=now or timezone.now(),
+            revision_of__isnull=True,
+        )
+
+    def withdrawn(self) -> NoticeQuerySet:
+        """Withdrawn after having been public: their pages answer 410 with the reason."""
+        return self.filter(
+            status=Notice.Status.WITHDRAWN,
+            disclosure_mode=Notice.Mode.PROACTIVE,
+            revision_of__isnull=True,
+            index_number__isnull=False,
         )
 
     def for_list(self) -> NoticeQuerySet:
@@ -47,7 +59,7 @@ class NoticeQuerySet(models.QuerySet):
         )
 
 
-class Notice(models.Model):
+class Notice(NoticeWorkflow, models.Model):
     """One disclosed item: a document, a list, a result, a table."""
 
     class Status(models.TextChoices):
@@ -58,9 +70,9 @@ class Notice(models.Model):
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    # What a department user may set themselves; every other status is reached
-    # only through a workflow transition (see the review workflow issue).
-    USER_ALLOWED_STATUS = (Status.DRAFT,)
+    # What a department user may set themselves, by editing; every other
+    # status is reached only through a workflow transition (workflow.py).
+    USER_ALLOWED_STATUS = (Status.DRAFT, Status.RETURNED)
 
     class Kind(models.TextChoices):
         DOCUMENT = "document", _("Document")
@@ -83,6 +95,13 @@ class Notice(models.Model):
         PROACTIVE = "proactive", _("Proactive disclosure")
         ON_APPLICATION = "on_application", _("Disclosed on application")
         NOT_DISCLOSED = "not_disclosed", _("Not disclosed")
+
+    # The fields a revision carries and, once published, copies onto the original.
+    CONTENT_FIELDS = (
+        "title", "summary", "body", "kind", "catalog_node_id", "document_number",
+        "written_date", "formed_date", "validity", "validity_changed_on", "superseded_by_id",
+        "interprets_id", "posting_ends_on",
+    )  # fmt: skip
 
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(
@@ -164,9 +183,38 @@ class Notice(models.Model):
         help_text=_("For 公示: the last day of posting."),
     )
     views = models.PositiveIntegerField(_("views"), default=0, editable=False)
+
+    # --- the workflow's own fields: set by transitions only -----------------------
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
+    review_chain = models.JSONField(
+        _("review chain"), default=list, blank=True, editable=False,
+        help_text=_("The roles that review this submission, fixed when it is submitted."),
+    )  # fmt: skip
+    review_step = models.PositiveSmallIntegerField(_("review step"), default=0, editable=False)
+    # The role of the current step, kept beside the chain so that "waiting for
+    # my review" is one indexed query on every database.
+    review_role = models.CharField(_("reviewing role"), max_length=20, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", editable=False,
+    )  # fmt: skip
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    confidentiality_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confidentiality review by"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+    )  # fmt: skip
+    confidentiality_reviewed_at = models.DateTimeField(
+        _("confidentiality review at"), null=True, blank=True, editable=False
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    revision_of = models.ForeignKey(
+        "self", verbose_name=_("revision of"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="revisions", editable=False,
+    )  # fmt: skip
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -192,15 +240,26 @@ class Notice(models.Model):
             ),
             models.Index(fields=["catalog_node", "published_at"], name="notice_node_published"),
             models.Index(fields=["organization", "published_at"], name="notice_org_published"),
+            # The staff to-do lists: what waits for which role, per organisation.
+            models.Index(fields=["status", "review_role", "organization"], name="notice_queue"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="notice_published_has_time",
             ),
+            # A revision borrows its original's index number when it is published.
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(index_number__isnull=False),
+                condition=~Q(status="published")
+                | Q(index_number__isnull=False)
+                | Q(revision_of__isnull=False),
                 name="notice_published_has_index_number",
+            ),
+            # 保密审查: nothing is approved, let alone published, without it.
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "published"])
+                | Q(confidentiality_reviewed_at__isnull=False),
+                name="notice_approved_has_confidentiality_review",
             ),
             models.CheckConstraint(
                 condition=Q(disclosure_mode="proactive") | ~Q(non_disclosure_reason=""),
@@ -211,6 +270,12 @@ class Notice(models.Model):
                 | Q(formed_date__isnull=True)
                 | Q(formed_date__gte=F("written_date")),
                 name="notice_formed_not_before_written",
+            ),
+            # One revision at a time per published notice.
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=Q(revision_of__isnull=False) & ~Q(status__in=["published", "withdrawn"]),
+                name="notice_one_open_revision",
             ),
         ]
 
@@ -224,18 +289,26 @@ class Notice(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("notice-detail", args=[self.pk])
+        return reverse("notice-detail", args=[self.revision_of_id or self.pk])
 
     def is_published(self, now: datetime | None = None) -> bool:
         return (
             self.status == self.Status.PUBLISHED
             and self.disclosure_mode == self.Mode.PROACTIVE
+            and self.revision_of_id is None
             and self.published_at is not None
             and self.published_at <= (now or timezone.now())
         )
 
     is_published.boolean = True  # type: ignore[attr-defined]
     is_published.short_description = _("public")  # type: ignore[attr-defined]
+
+    def is_scheduled(self, now: datetime | None = None) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > (now or timezone.now())
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -260,48 +333,3 @@ class Notice(models.Model):
     @classmethod
     def count_view(cls, pk: int) -> None:
         cls.objects.filter(pk=pk).update(views=F("views") + 1)
-
-
-def attachment_path(instance: Attachment, filename: str) -> str:
-    # Server-generated: the uploader's name never reaches the file system.
-    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
-
-
-class AttachmentQuerySet(models.QuerySet):
-    def published(self) -> AttachmentQuerySet:
-        return self.filter(notice__in=Notice.objects.published())
-
-
-class Attachment(models.Model):
-    """A file attached to a notice. Only ever served through `attachment_download`."""
-
-    notice = models.ForeignKey(
-        Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="attachments"
-    )
-    title = models.CharField(
-        _("title"), max_length=200, blank=True, help_text=_("Leave empty to use the file name.")
-    )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=150, editable=False)
-    extension = models.CharField(_("type"), max_length=8, editable=False)
-    content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveBigIntegerField(_("size"), default=0, editable=False)
-    position = models.PositiveIntegerField(_("order"), default=0)
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-
-    objects = AttachmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.display_title
-
-    def get_absolute_url(self) -> str:
-        return reverse("notice-attachment", args=[self.notice_id, self.pk])
-
-    @property
-    def display_title(self) -> str:
-        return self.title or self.original_name

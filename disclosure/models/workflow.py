@@ -1,0 +1,354 @@
+"""The review workflow: every transition of a notice, each one method.
+
+    draft ─submit─▶ submitted (step 1…n) ─approve last─▶ approved ─publish─▶ published
+      ▲                 │ return                             │ return          │ withdraw
+      └── returned ◀────┴────────────────────────────────────┘                 ▼
+                                                                           withdrawn
+
+Every transition follows the same steps, so each reads top to bottom:
+
+1. one transaction; the row re-read with `select_for_update()` (on SQLite the
+   IMMEDIATE transaction already holds the write lock, see settings);
+2. "may this person ever do this to this notice?" — `PermissionDenied` (403);
+3. "is it possible in this state?" — `InvalidTransition` (409, with a message);
+4. the fields set and saved with `update_fields`;
+5. one `NoticeEvent` with the actor, the from/to status, the comment and a hash
+   of the content as it stood;
+6. mail to the next person, after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import IndexSequence
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from .events import NoticeEvent
+    from .notices import Notice
+
+# How far in the past a "publish now" time may lie (a slow form, a clock a
+# little off); anything earlier would be back-dating, which the inspection
+# rules treat as falsified content.
+PUBLISH_TIME_TOLERANCE = timedelta(minutes=5)
+
+
+class InvalidTransition(Exception):
+    """Not possible in the notice's current state; the message says why, in Chinese."""
+
+    status_code = 409
+
+
+class PersonalDataFound(InvalidTransition):
+    """Submission blocked: the text or an attachment holds unmasked personal numbers."""
+
+    def __init__(self, hits: list) -> None:
+        self.hits = hits
+        super().__init__(
+            _("The notice contains %(count)d unmasked personal numbers.") % {"count": len(hits)}
+        )
+
+
+def _allow(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You do not have the role this action needs."))
+
+
+class NoticeWorkflow:
+    """Transition methods of `Notice` (mixed in, to keep the model file readable)."""
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _locked(self) -> Notice:
+        return (
+            type(self)
+            .objects.select_for_update(of=("self",))
+            .select_related("catalog_node", "organization")
+            .get(pk=self.pk)
+        )
+
+    def _expect(self, *statuses: str) -> None:
+        if self.status not in statuses:
+            raise InvalidTransition(
+                _("This is not possible while the notice is “%(status)s”.")
+                % {"status": self.get_status_display()}
+            )
+
+    def _sync(self, fresh: Notice) -> None:
+        """Copy the locked row's state onto the instance the caller holds."""
+        for field in self._meta.concrete_fields:
+            setattr(self, field.attname, getattr(fresh, field.attname))
+
+    def _record(self, by, action: str, old_status: str, **fields) -> NoticeEvent:
+        from .events import NoticeEvent
+
+        event = NoticeEvent.objects.create(
+            notice=self,
+            actor=by,
+            action=action,
+            old_status=old_status,
+            new_status=self.status,
+            content_hash=self.content_hash(),
+            **fields,
+        )
+        from ..notifications import notify
+
+        transaction.on_commit(partial(notify, event.pk))
+        return event
+
+    def content_hash(self) -> str:
+        """SHA-256 of what a reviewer sees: the content fields and the attachments' bytes."""
+        content = {name: str(getattr(self, name)) for name in self.CONTENT_FIELDS}
+        content["disclosure_mode"] = self.disclosure_mode
+        content["attachments"] = list(
+            self.attachments.order_by("position", "id").values_list("sha256", "original_name")
+        )
+        data = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(data.encode()).hexdigest()
+
+    def personal_numbers(self) -> list:
+        """Unmasked ID-card, mobile and bank-card numbers in the text and the attachments."""
+        from .. import pii
+
+        hits = pii.find_numbers(self.title, _("title")) + pii.find_numbers(
+            self.summary, _("summary")
+        )
+        hits += pii.find_numbers_in_html(self.body, _("body"))
+        for attachment in self.attachments.all():
+            with attachment.file.open("rb") as f:
+                data = f.read()
+            hits += pii.scan_attachment(data, attachment.extension, attachment.original_name)
+        return hits
+
+    # --- transitions -------------------------------------------------------------------
+
+    def submit(self, by: AbstractBaseUser, *, pii_override_reason: str = "") -> None:
+        """Send a draft (or a returned notice) into its review chain.
+
+        - Only a clerk of the notice's organisation submits.
+        - The chain is the catalog node's at this moment, fixed for this round.
+        - Unmasked personal numbers block it, unless a reason is given (audited).
+        """
+        from ..permissions import can_write
+
+        with transaction.atomic():
+            notice = self._locked()
+            _allow(can_write(by, notice))
+            notice._expect(notice.Status.DRAFT, notice.Status.RETURNED)
+            notice._check_complete()
+            hits = notice.personal_numbers()
+            if hits and not pii_override_reason.strip():
+                raise PersonalDataFound(hits)
+            old = notice.status
+            chain = notice.catalog_node.review_chain()
+            notice.status = notice.Status.SUBMITTED
+            notice.review_chain, notice.review_step, notice.review_role = chain, 0, chain[0]
+            notice.submitted_by, notice.submitted_at = by, timezone.now()
+            notice.confidentiality_reviewed_by = notice.confidentiality_reviewed_at = None
+            notice.save(update_fields=[*_REVIEW_FIELDS, "submitted_by", "submitted_at",
+                                       "confidentiality_reviewed_by", "confidentiality_reviewed_at",
+                                       "updated_at"])  # fmt: skip
+            notice._record(by, "submitted", old, step=0, role=chain[0],
+                           pii_override_reason=pii_override_reason.strip())  # fmt: skip
+        self._sync(notice)
+
+    def approve(
+        self, by: AbstractBaseUser, *, comment: str = "", confidentiality_confirmed: bool = False
+    ) -> None:
+        """Approve the current review step.
+
+        - The reviewer must hold the current step's role for this organisation.
+        - Nobody approves their own submission; nobody approves twice in one round.
+        - The first step is the confidentiality review (保密审查): it must be confirmed.
+        - After the last step the notice is approved and waits for the office.
+        """
+        from ..permissions import can_review, can_review_as, has_approved_this_round
+
+        with transaction.atomic():
+            notice = self._locked()
+            _allow(can_review(by, notice))
+            notice._expect(notice.Status.SUBMITTED)
+            step, role = notice.review_step, notice.review_role
+            if not can_review_as(by, notice, role):
+                raise InvalidTransition(_("This step is waiting for another reviewer."))
+            if notice.submitted_by_id == by.pk:
+                raise PermissionDenied(_("Nobody may approve their own submission."))
+            if has_approved_this_round(by, notice):
+                raise PermissionDenied(_("You have already approved this notice in this review."))
+            if step == 0 and not confidentiality_confirmed:
+                raise InvalidTransition(_("Confirm the confidentiality review first."))
+            old = notice.status
+            fields = [*_REVIEW_FIELDS, "updated_at"]
+            if step == 0:
+                notice.confidentiality_reviewed_by, notice.confidentiality_reviewed_at = (
+                    by, timezone.now()
+                )  # fmt: skip
+                fields += ["confidentiality_reviewed_by", "confidentiality_reviewed_at"]
+            if step + 1 < len(notice.review_chain):
+                notice.review_step, notice.review_role = step + 1, notice.review_chain[step + 1]
+            else:
+                notice.status, notice.review_role = notice.Status.APPROVED, ""
+            notice.save(update_fields=fields)
+            notice._record(by, "approved", old, step=step, role=role, comment=comment.strip(),
+                           confidentiality_confirmed=step == 0)  # fmt: skip
+        self._sync(notice)
+
+    def return_for_changes(self, by: AbstractBaseUser, *, reason: str) -> None:
+        """Send it back to its author with a reason: from a review step, or from the office."""
+        from ..permissions import can_publish, can_review, can_review_as
+
+        with transaction.atomic():
+            notice = self._locked()
+            _allow(can_review(by, notice) or can_publish(by, notice))
+            notice._expect(notice.Status.SUBMITTED, notice.Status.APPROVED)
+            if notice.status == notice.Status.SUBMITTED:
+                role, step = notice.review_role, notice.review_step
+                allowed = can_review_as(by, notice, role)
+            else:
+                role, step, allowed = "publisher", None, can_publish(by, notice)
+            if not allowed:
+                raise InvalidTransition(_("This step is waiting for another reviewer."))
+            if not reason.strip():
+                raise InvalidTransition(_("Say what has to change."))
+            old = notice.status
+            notice.status, notice.review_step, notice.review_role = notice.Status.RETURNED, 0, ""
+            notice.confidentiality_reviewed_by = notice.confidentiality_reviewed_at = None
+            notice.save(update_fields=[*_REVIEW_FIELDS, "confidentiality_reviewed_by",
+                                       "confidentiality_reviewed_at", "updated_at"])  # fmt: skip
+            notice._record(by, "returned", old, step=step, role=role, comment=reason.strip())
+        self._sync(notice)
+
+    def publish(self, by: AbstractBaseUser, *, at: datetime | None = None) -> None:
+        """Publish now, or at a later time (visible from then on, no job needed).
+
+        - Only a publisher of the notice's township, only an approved notice.
+        - Only proactively disclosed notices are ever published.
+        - The index number is taken under the same lock, and never reused.
+        - A revision is published at once and replaces its original's content.
+        """
+        from ..permissions import can_publish
+
+        with transaction.atomic():
+            notice = self._locked()
+            _allow(can_publish(by, notice))
+            notice._expect(notice.Status.APPROVED)
+            now = timezone.now()
+            at = at or now
+            notice._check_publishable(at, now)
+            old = notice.status
+            if notice.revision_of_id:
+                notice._publish_revision(by, now)
+            else:
+                if not notice.index_number:
+                    notice.index_number = IndexSequence.next_index_number(
+                        organization=notice.organization, year=timezone.localtime(at).year
+                    )
+                notice.status, notice.published_at = notice.Status.PUBLISHED, at
+                notice.save(update_fields=["status", "published_at", "index_number", "updated_at"])
+                notice._record(by, "scheduled" if at > now else "published", old, role="publisher")
+        self._sync(notice)
+
+    def withdraw(self, by: AbstractBaseUser, *, reason: str) -> None:
+        """Take a published notice down; its page then says why and when (410)."""
+        from ..permissions import can_publish
+
+        with transaction.atomic():
+            notice = self._locked()
+            _allow(can_publish(by, notice))
+            notice._expect(notice.Status.PUBLISHED)
+            if not reason.strip():
+                raise InvalidTransition(_("Give the public reason for the withdrawal."))
+            old = notice.status
+            notice.status, notice.withdrawn_at = notice.Status.WITHDRAWN, timezone.now()
+            notice.withdrawal_reason = reason.strip()
+            notice.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+            notice._record(by, "withdrawn", old, role="publisher", comment=notice.withdrawal_reason)
+        self._sync(notice)
+
+    def start_revision(self, by: AbstractBaseUser) -> Notice:
+        """A draft copy of a published notice, to be edited and sent through the chain.
+
+        The public keeps seeing the published version until the revision is published.
+        """
+        from ..permissions import can_write
+
+        _allow(can_write(by, self))
+        with transaction.atomic():
+            original = self._locked()
+            original._expect(original.Status.PUBLISHED)
+            if original.revision_of_id:
+                raise InvalidTransition(_("Revise the original notice, not a revision."))
+            open_revision = original.revisions.exclude(status__in=_CLOSED).first()
+            if open_revision:
+                return open_revision
+            revision = type(self)(
+                revision_of=original, organization=original.organization,
+                disclosure_mode=original.disclosure_mode,
+                non_disclosure_reason=original.non_disclosure_reason, created_by=by,
+            )  # fmt: skip
+            _copy_content(original, revision)
+            revision.save()
+            for attachment in original.attachments.all():
+                attachment.pk, attachment.notice = None, revision
+                attachment.save()
+            return revision
+
+    # --- checks and the revision's publication ------------------------------------
+
+    def _check_complete(self) -> None:
+        if self.disclosure_mode != self.Mode.PROACTIVE and not self.non_disclosure_reason:
+            raise InvalidTransition(
+                _("Give the legal reason why this notice is not proactively disclosed.")
+            )
+        if self.kind == self.Kind.INTERPRETATION and not self.interprets_id:
+            raise InvalidTransition(
+                _("An interpretation must name the policy document it explains.")
+            )
+
+    def _check_publishable(self, at: datetime, now: datetime) -> None:
+        if self.disclosure_mode != self.Mode.PROACTIVE:
+            raise InvalidTransition(_("Only proactively disclosed notices can be published."))
+        if self.confidentiality_reviewed_at is None:
+            raise InvalidTransition(_("The confidentiality review has not been recorded."))
+        if at < now - PUBLISH_TIME_TOLERANCE:
+            raise InvalidTransition(_("A publication time cannot lie in the past."))
+        if self.revision_of_id and at > now + PUBLISH_TIME_TOLERANCE:
+            raise InvalidTransition(_("A revision is published at once, not at a later time."))
+
+    def _publish_revision(self, by, now: datetime) -> None:
+        original = type(self).objects.select_for_update(of=("self",)).get(pk=self.revision_of_id)
+        old_original_status = original.status
+        original._expect(original.Status.PUBLISHED)
+        _copy_content(self, original)
+        original.confidentiality_reviewed_by = self.confidentiality_reviewed_by
+        original.confidentiality_reviewed_at = self.confidentiality_reviewed_at
+        original.save()
+        # The revision's event hashes what was approved, before the files move over.
+        self.status, self.published_at = self.Status.PUBLISHED, now
+        self.save(update_fields=["status", "published_at", "updated_at"])
+        self._record(by, "published", "approved", role="publisher")
+        original.attachments.all().delete()
+        self.attachments.update(notice=original)
+        original._record(by, "revised", old_original_status, role="publisher",
+                         comment=_("Revision %(id)s published.") % {"id": self.pk})  # fmt: skip
+
+
+_REVIEW_FIELDS = ("status", "review_chain", "review_step", "review_role")
+_CLOSED = ("published", "withdrawn")
+
+
+def _copy_content(source: Notice, target: Notice, fields: Iterable[str] | None = None) -> None:
+    for name in fields or source.CONTENT_FIELDS:
+        setattr(target, name, getattr(source, name))

@@ -1,0 +1,71 @@
+"""The staff side: the Django admin, titled for the township, opening on a to-do list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TODO_ROWS = 10
+
+
+class PortalAdminSite(admin.AdminSite):
+    index_template = "admin/portal_index.html"
+    site_url = "/"
+
+    def each_context(self, request):
+        from .models import SiteProfile
+
+        context = super().each_context(request)
+        profile = SiteProfile.load()
+        name = profile.name if profile else _("Government information disclosure")
+        context["site_header"] = _("%(site)s · staff") % {"site": name}
+        context["site_title"] = context["site_header"]
+        return context
+
+    def index(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "todo": todo_lists(request.user)}
+        return super().index(request, extra_context)
+
+
+def todo_lists(user) -> list[tuple[str, int, list]]:
+    """Each person's queues, in the order they should be worked: (title, count, first rows)."""
+    from disclosure.models import Notice
+    from disclosure.permissions import (
+        notices_editable_by,
+        notices_publishable_by,
+        notices_reviewable_by,
+        notices_visible_to,
+    )
+
+    now = timezone.now()
+    visible = notices_visible_to(user)
+    queues = [
+        (_("Returned to me"), notices_editable_by(user).filter(status=Notice.Status.RETURNED)),
+        (_("Waiting for my review"), notices_reviewable_by(user)),
+        (_("Ready to publish"), notices_publishable_by(user)),
+        (_("My drafts"), notices_editable_by(user).filter(status=Notice.Status.DRAFT)),
+        (_("Scheduled"), visible.filter(status=Notice.Status.PUBLISHED, published_at__gt=now)),
+        (
+            _("Published in the last 14 days"),
+            visible.filter(
+                status=Notice.Status.PUBLISHED,
+                published_at__lte=now,
+                published_at__gt=now - timedelta(days=14),
+            ),
+        ),
+    ]
+    result = []
+    for title, queryset in queues:
+        queryset = queryset.select_related("organization").order_by("-updated_at")
+        rows = list(queryset[:TODO_ROWS])
+        count = len(rows) if len(rows) < TODO_ROWS else queryset.count()
+        result.append((title, count, rows))
+    return result
+
+
+class PortalAdminConfig(AdminConfig):
+    default_site = "portal.admin_site.PortalAdminSite"
