@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import path
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogNode, Membership, Organization
@@ -191,14 +192,30 @@ class NoticeAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and not can_edit(request.user, obj):
-            first = dict(fieldsets[0][1])
-            first["fields"] = [f for f in first["fields"] if f != "source_docx"]
-            fieldsets = [(fieldsets[0][0], first), *fieldsets[1:]]
-        return fieldsets
+        if obj is None or can_edit(request.user, obj):
+            return fieldsets
+        # A reviewer reads: the body as it will look, and only what is filled in.
+        shown = []
+        for title, options in fieldsets:
+            fields = [
+                "body_preview" if f == "body" else f
+                for f in options["fields"]
+                if f != "source_docx" and (f in self.ALWAYS_SHOWN or _filled(getattr(obj, f)))
+            ]
+            if fields:
+                shown.append((title, {**options, "fields": fields}))
+        return shown
+
+    ALWAYS_SHOWN = {"title", "body", "kind", "catalog_node", "organization", "disclosure_mode",
+                    "status"}  # fmt: skip
+
+    @admin.display(description=_("body"))
+    def body_preview(self, obj: Notice) -> str:
+        # Sanitised when saved (Notice.save), so it is safe to show as HTML.
+        return mark_safe(f'<div class="body-preview">{obj.body}</div>')  # noqa: S308
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(self.WORKFLOW_READONLY)
+        readonly = [*self.WORKFLOW_READONLY, "body_preview"]
         if obj is not None:
             readonly.append("organization")  # fixed once created: it decides who reviews
         return readonly
@@ -240,6 +257,14 @@ class NoticeAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]  # fmt: skip
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "_saveasnew" in request.POST:
+            # save_as is off, but Django honours the flag anyway; a copy would
+            # carry another item's content past its review, so drop it.
+            request.POST = request.POST.copy()
+            del request.POST["_saveasnew"]
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         notice = self.get_object(request, object_id)
         if notice is not None:
@@ -256,6 +281,10 @@ class NoticeAdmin(admin.ModelAdmin):
                 "events": notice.events.select_related("actor"),
             }  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def _filled(value) -> bool:
+    return value not in (None, "", [])
 
 
 @admin.register(NoticeEvent)

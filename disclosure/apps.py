@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class DisclosureConfig(AppConfig):
     name = "disclosure"
-    verbose_name = _("Disclosure")
+    verbose_name = _("Notices and review")

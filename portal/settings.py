@@ -132,6 +132,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
             "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 60),
+            # Tests use a file too, not shared-cache memory: live-server tests
+            # then lock and wait exactly as gunicorn workers do in production.
+            "TEST": {"NAME": str(VAR_DIR / "test-portal.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

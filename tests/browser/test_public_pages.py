@@ -8,6 +8,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
 
 from disclosure.models import Notice
+from tests.base import LiveDataMixin
 
 from .conftest import SCREENSHOTS
 
@@ -15,9 +16,7 @@ WIDTHS = {"phone": (360, 740), "desktop": (1280, 900)}
 
 
 @pytest.mark.browser
-class PublicPagesInBrowserTests(StaticLiveServerTestCase):
-    serialized_rollback = True  # keep the catalog the data migration made
-
+class PublicPagesInBrowserTests(LiveDataMixin, StaticLiveServerTestCase):
     @pytest.fixture(autouse=True)
     def _browser(self, browser):
         self.browser = browser

@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 from PIL import Image
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from disclosure.docx_import import (
     IMAGES_DROPPED,
@@ -38,6 +39,10 @@ TITLE = "青岚镇人民政府关于做好2026年春季森林防火工作的通�
 SALUTATION = "各村（居）委会、镇直各单位："
 FIRST = "为切实做好今年春季森林防火工作，保护人民群众生命财产安全，现将有关事项通知如下。"
 SECOND = "各村要落实网格化管理责任，严禁野外用火。"
+NOT_DOCX_MSGID = (
+    "This is not a Word .docx file the portal can read. Save it as .docx in Word or WPS "
+    "and try again."
+)
 
 # --- builders -----------------------------------------------------------------------------
 
@@ -357,14 +362,20 @@ def test_images_are_dropped_with_one_message():
     ids=["text", "binary", "other-zip", "broken-document-xml"],
 )
 def test_unreadable_file_is_refused(data):
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         import_docx(data)
 
     assert caught.value.code == "not_docx"
-    assert caught.value.messages == [
-        "This is not a Word .docx file the portal can read. Save it as .docx in Word or WPS "
-        "and try again."
-    ]
+    assert caught.value.messages == [NOT_DOCX_MSGID]
+
+
+def test_refusal_is_translated_for_clerks():
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as caught:
+        import_docx(b"not a docx")
+
+    (message,) = caught.value.messages
+    assert message != NOT_DOCX_MSGID
+    assert ".docx" in message
 
 
 def test_empty_bytes_say_the_file_is_empty():
