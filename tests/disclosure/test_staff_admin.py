@@ -94,7 +94,21 @@ class ChangeFormTests(BaseTestCase):
         self.assertContains(page, "办理记录")
         self.assertContains(page, "已完成保密审查")
         self.assertContains(page, ">发布</button>")
+        self.assertContains(page, ">定时发布</button>")
         self.assertContains(page, ">退回修改</button>")
+
+    def test_schedule_from_the_form(self) -> None:
+        notice = factories.in_state(self, "approved", catalog="news/highlights")
+        self.client.force_login(self.olga)
+        url = reverse("admin:disclosure_notice_transition", args=[notice.pk, "publish"])
+        response = self.client.post(url, {"at": "2020-01-01T09:00"})
+        self.assertContains(response, "请选择将来的时间", status_code=400)
+        self.assertContains(response, 'value="2020-01-01T09:00"', status_code=400)
+        response = self.client.post(url, {"at": "2099-01-01T09:00"})
+        self.assertEqual(response.status_code, 302)
+        notice.refresh_from_db()
+        self.assertTrue(notice.is_scheduled())
+        self.assertEqual(notice.events.last().action, "scheduled")
 
     def test_posting_workflow_fields_changes_nothing(self) -> None:
         """status, published_at, index_number, organisation are not in the form at all."""

@@ -32,6 +32,23 @@ class HomeTests(BaseTestCase):
             with self.subTest(name=name):
                 self.assertContains(response, f'<a href="{href}"><strong>{name}</strong>')
 
+    def test_column_pages_carry_the_column_meta_tags(self) -> None:
+        """SiteName/SiteDomain/SiteIDCode everywhere; ColumnName/Type/Description/Keywords."""
+        for url, name, kind in [
+            ("/", "首页", "首页"),
+            ("/guide/", "政府信息公开指南", "信息公开指南"),
+            ("/catalog/", "法定主动公开内容", "信息公开目录"),
+            ("/catalog/finance/budget/", "预决算", "数据发布"),
+            ("/notices/withdrawn/", "更正与撤回", "回应关切"),
+        ]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, '<meta name="SiteIDCode" content="3509250017">')
+                self.assertContains(response, f'<meta name="ColumnName" content="{name}">')
+                self.assertContains(response, f'<meta name="ColumnType" content="{kind}">')
+                self.assertContains(response, '<meta name="ColumnDescription" content="')
+                self.assertContains(response, '<meta name="ColumnKeywords" content="')
+
     def test_footer_shows_the_records(self) -> None:
         response = self.client.get(reverse("home"))
         for text in [
