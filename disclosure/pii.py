@@ -108,6 +108,11 @@ def _valid_id(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17].upper() and _plausible_birth_date(number)
 
 
+def is_resident_id(number: str) -> bool:
+    """A well-formed 18-character resident ID number (used to check the application form)."""
+    return bool(re.fullmatch(r"\d{17}[\dXx]", number)) and _valid_id(number)
+
+
 def _luhn_ok(digits: str) -> bool:
     total = 0
     for position, char in enumerate(reversed(digits)):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,3 +62,107 @@ class SiteProfile(models.Model):
     @classmethod
     def load(cls) -> SiteProfile | None:
         return cls.objects.select_related("organization").order_by("pk").first()
+
+
+class CalendarYear(models.Model):
+    """A year whose working-day calendar the office has entered and confirmed.
+
+    Deadlines are counted only inside years listed here: a year missing from this table is
+    flagged to the office (portal.workdays.CalendarMissing), never guessed as plain Mon–Fri.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_(
+            "Deadlines are counted only in years listed here. Add a year once the State "
+            "Council notice for it is out, then enter its holidays and adjusted working days."
+        ),
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the days come from, e.g. the notice number, or local changes."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("working-day calendar year")
+        verbose_name_plural = _("working-day calendar")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the usual week: a weekday off, or a weekend day worked (调休).
+
+    Ordinary Saturdays and Sundays are days off without a row here.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("public holiday (weekday off)")
+        WORKDAY = "workday", _("adjusted working day (weekend day worked)")
+
+    date = models.DateField(
+        _("date"),
+        unique=True,
+        help_text=_("Only days that differ from the usual Monday-to-Friday week."),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(
+        _("name"),
+        max_length=50,
+        help_text=_("E.g. Spring Festival, National Day, or a local holiday."),
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday or adjusted working day")
+        verbose_name_plural = _("holidays and adjusted working days")
+        constraints = [
+            # The weekday rules live in clean(): a CHECK on the weekday needs a date function
+            # that SQLite only has inside Django's own connections.
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["holiday", "workday"]),
+                name="calendarday_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.name}"
+
+    @property
+    def is_weekend(self) -> bool:
+        return self.date.weekday() >= 5
+
+    def clean(self) -> None:
+        """- A workday (调休) falls on Saturday or Sunday; a holiday on Monday to Friday.
+        - Its year is already in CalendarYear, so no one edits a calendar nobody confirmed.
+        """
+        super().clean()
+        if self.date is None:
+            return
+        if self.kind == self.Kind.WORKDAY and not self.is_weekend:
+            raise ValidationError(
+                {"date": _("An adjusted working day must fall on a Saturday or Sunday.")}
+            )
+        if self.kind == self.Kind.HOLIDAY and self.is_weekend:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "Enter holidays only on weekdays (Monday to Friday): weekends are "
+                        "days off already."
+                    )
+                }
+            )
+        if not CalendarYear.objects.filter(year=self.date.year).exists():
+            raise ValidationError(
+                {
+                    "date": _("The calendar of %(year)d has not been entered: add the year first.")
+                    % {"year": self.date.year}
+                }
+            )

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "portal",
     "catalog",
     "disclosure",
+    "applications",
 ]
 
 MIDDLEWARE = [
@@ -211,9 +212,21 @@ ZIP_MAX_MEMBERS = envint("ZIP_MAX_MEMBERS", 5000)
 # Index numbers (索引号): Python format string with {credit_code}, {year} and
 # {serial}. The default follows gov.cn: 统一社会信用代码/年份-五位流水号.
 INDEX_NUMBER_PATTERN = envstr("INDEX_NUMBER_PATTERN", "{credit_code}/{year}-{serial:05d}")
+WORKDAY_COUNT_FROM_NEXT_DAY = envbool("WORKDAY_COUNT_FROM_NEXT_DAY", True)
 
 # Absolute address of the portal, for links in mail.
 PORTAL_BASE_URL = envstr("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# 依申请公开. Where the law is unclear (regulation.md marks it UNCONFIRMED) the
+# rule is a setting with the documented default.
+APPLICATION_FEE_PAUSES_CLOCK = envbool("APPLICATION_FEE_PAUSES_CLOCK", True)
+APPLICATION_REMEDIES = envstr(
+    "APPLICATION_REMEDIES",
+    "如对本答复不服，可以自收到本答复之日起60日内依法申请行政复议，"
+    "或者在6个月内依法向人民法院提起行政诉讼。",
+)
+APPLY_RATE_LIMIT = envint("APPLY_RATE_LIMIT", 5)  # applications per address per hour
+TRACK_RATE_LIMIT = envint("TRACK_RATE_LIMIT", 10)  # wrong tracking codes per address per hour
 
 # --- Mail -------------------------------------------------------------------------
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import path, re_path
 
+from applications import views as application_views
 from catalog import views as catalog_views
 from disclosure import views as disclosure_views
 
@@ -22,5 +23,10 @@ urlpatterns = [
         disclosure_views.attachment_download,
         name="notice-attachment",
     ),
+    # /apply/
+    path("apply/", application_views.apply, name="application-apply"),
+    path("apply/receipt/", application_views.receipt, name="application-receipt"),
+    path("apply/track/", application_views.track, name="application-track"),
+    path("apply/suggest/", application_views.suggest, name="application-suggest"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,57 @@
+"""Who handles applications.
+
+- The township's office (the publishers of 党政办) handles every application of
+  the township; the clerks and leaders of the department it is passed to
+  handle it too. Nobody else sees the applicant's data (ID, phone, address).
+- The extension is approved by the head (a leader) of the township's disclosure
+  office, as 条例 art. 33 requires.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from catalog.models import Membership
+from disclosure.permissions import organizations_for
+
+from .models import Application
+
+Role = Membership.Role
+
+
+def _office_townships(user) -> set[int]:
+    return organizations_for(user, Role.PUBLISHER)
+
+
+def _department_ids(user) -> set[int]:
+    return organizations_for(user, Role.CLERK) | organizations_for(user, Role.LEADER)
+
+
+def applications_handled_by(user) -> QuerySet[Application]:
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return Application.objects.filter(
+        Q(township_id__in=_office_townships(user)) | Q(department_id__in=_department_ids(user))
+    )
+
+
+def can_handle(user, application: Application) -> bool:
+    return user.is_authenticated and (
+        application.township_id in _office_townships(user)
+        or application.department_id in _department_ids(user)
+    )
+
+
+def can_register(user) -> bool:
+    """Registering applications that arrived on paper or orally is the office's job."""
+    return bool(_office_townships(user))
+
+
+def can_approve_extension(user, application: Application) -> bool:
+    office = application.township.disclosure_office_id
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and office is not None
+        and office in organizations_for(user, Role.LEADER)
+    )

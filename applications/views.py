@@ -1,0 +1,131 @@
+"""The resident's side: apply (no account), a receipt, and tracking by code."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from disclosure.models import Notice
+from portal.scope import get_scope
+
+from . import ratelimit
+from .forms import ApplicationForm, TrackForm
+from .handling import deadline_for
+from .models import Application, ApplicationEvent
+from .privacy import mask_id, mask_name, mask_phone
+
+SESSION_KEY = "applications.mine"
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    scope = get_scope(request)
+    township = scope.township
+    key = f"apply:{ratelimit.client_address(request)}"
+    if request.method == "POST":
+        form = ApplicationForm(request.POST)
+        existing = Application.objects.filter(
+            submission_key=request.POST.get("submission_key") or None
+        ).first()
+        if existing:  # a double click or a resubmitted form
+            return _done(request, existing)
+        if ratelimit.exceeded(key, settings.APPLY_RATE_LIMIT):
+            return render(request, "applications/limited.html", status=429)
+        if form.is_valid():
+            application = _save(form, township)
+            ratelimit.hit(key)
+            return _done(request, application)
+    else:
+        form = ApplicationForm()
+    return render(request, "applications/apply.html", {"form": form, "township": township})
+
+
+def _save(form: ApplicationForm, township) -> Application:
+    application = form.save(commit=False)
+    application.township = township
+    application.channel = Application.Channel.ONLINE
+    application.submission_key = form.cleaned_data["submission_key"]
+    try:
+        with transaction.atomic():
+            application.save()
+            ApplicationEvent.objects.create(
+                application=application, action=ApplicationEvent.Action.SUBMITTED
+            )
+    except IntegrityError:
+        # Two identical posts at once: the other one won; show its receipt.
+        return Application.objects.get(submission_key=application.submission_key)
+    return application
+
+
+def _done(request: HttpRequest, application: Application) -> HttpResponse:
+    # The code goes into the session, never into a URL (it is the key to the file).
+    request.session[SESSION_KEY] = application.pk
+    return redirect("application-receipt")
+
+
+@require_safe
+def receipt(request: HttpRequest) -> HttpResponse:
+    pk = request.session.get(SESSION_KEY)
+    application = Application.objects.filter(pk=pk).select_related("township").first()
+    if application is None:
+        return redirect("application-apply")
+    return render(request, "applications/receipt.html", {"a": application,
+                                                         **masked(application)})  # fmt: skip
+
+
+def masked(application: Application) -> dict[str, str]:
+    return {
+        "masked_name": mask_name(application.name),
+        "masked_id": mask_id(application.id_number),
+        "masked_phone": mask_phone(application.phone),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    form = TrackForm(request.POST or None)
+    context: dict = {"form": form}
+    key = f"track:{ratelimit.client_address(request)}"
+    if request.method == "POST":
+        if ratelimit.exceeded(key, settings.TRACK_RATE_LIMIT):
+            return render(request, "applications/limited.html", status=429)
+        if form.is_valid():
+            application = (
+                Application.objects.filter(tracking_code=form.cleaned_data["code"])
+                .select_related("township")
+                .first()
+            )
+            if application is None:
+                ratelimit.hit(key)
+                form.add_error("code", _("No application has this code. Check it and try again."))
+            else:
+                context |= {
+                    "a": application,
+                    "deadline": deadline_for(application),
+                    "events": application.events.filter(public=True),
+                    **masked(application),
+                }
+    return render(request, "applications/track.html", context)
+
+
+@require_safe
+def suggest(request: HttpRequest) -> JsonResponse:
+    """Published notices whose titles contain the words typed so far (at most 5)."""
+    words = [w for w in request.GET.get("q", "").split() if len(w) >= 2][:3]
+    if not words:
+        return JsonResponse({"results": []})
+    notices = get_scope(request).filter_notices(Notice.objects.published())
+    for word in words:
+        notices = notices.filter(title__icontains=word)
+    results = [
+        {"title": n.title, "url": n.get_absolute_url()}
+        for n in notices.only("id", "title").order_by("-published_at")[:5]
+    ]
+    return JsonResponse({"results": results})
