@@ -24,6 +24,8 @@ from .privacy import mask_id, mask_name, mask_phone
 class RegisterForm(ApplicationForm):
     """Staff register an application that came in person, by post, fax, e-mail or orally."""
 
+    submission_key = None  # the admin's own form handles double saves
+
     class Meta(ApplicationForm.Meta):
         fields = ["channel", "received_on", *ApplicationForm.Meta.fields]
 
@@ -98,6 +100,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     actions = None
     inlines = [ReplyFileInline]
     change_form_template = "admin/applications/application/change_form.html"
+    change_list_template = "admin/applications/application/change_list.html"
     readonly_fields = [
         "tracking_code", "status", "channel", "received_on", "correction_requested_on",
         "correction_request", "extension_days", "extension_reason", "extension_approved_by",
@@ -147,7 +150,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["submission_key", *RegisterForm.Meta.fields]
+            return RegisterForm.Meta.fields
         return [*ApplicationForm.Meta.fields, *self.readonly_fields]
 
     def get_readonly_fields(self, request, obj=None):
@@ -162,7 +165,6 @@ class ApplicationAdmin(admin.ModelAdmin):
                 pk__in=organizations_for(request.user, "publisher"), kind="township"
             ).first()
             obj.created_by = request.user
-            obj.submission_key = form.cleaned_data["submission_key"]
             if obj.received_on:
                 obj.status = Application.Status.RECEIVED
         super().save_model(request, obj, form, change)
@@ -186,6 +188,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/step/<slug:name>/", wrap(staff.step), name="applications_step"),
             path("<int:pk>/letter/", wrap(staff.reply_letter), name="applications_letter"),
+            path("export/", wrap(staff.export), name="applications_export"),
             *super().get_urls(),
         ]
 

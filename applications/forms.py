@@ -36,7 +36,8 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["submission_key"].initial = uuid.uuid4().hex
+        if "submission_key" in self.fields:
+            self.fields["submission_key"].initial = uuid.uuid4().hex
         for name in ("applicant_type", "delivery_form", "delivery_channel"):
             # Radio buttons without the empty "---------" choice.
             self.fields[name].choices = self.fields[name].choices[1:]

@@ -174,7 +174,10 @@ def end_consultation(application: Application, *, by, on: date) -> None:
     _sync(application, a)
 
 
-def extend(application: Application, *, by, days: int, reason: str, approved_by) -> None:
+def extend(
+    application: Application, *, by, days: int, reason: str, approved_by,
+    today: date | None = None,
+) -> None:  # fmt: skip
     """Once, at most 20 working days, approved by the head of the disclosure office,
     before the deadline has passed; the applicant is told."""
     from .permissions import can_approve_extension
@@ -192,7 +195,7 @@ def extend(application: Application, *, by, days: int, reason: str, approved_by)
             raise InvalidStep(_("The extension must be approved by the head of the "
                                 "disclosure office."))  # fmt: skip
         deadline = deadline_for(a)
-        if deadline and deadline.due and timezone.localdate() > deadline.due:
+        if deadline and deadline.due and (today or timezone.localdate()) > deadline.due:
             raise InvalidStep(_("The deadline has already passed; it cannot be extended."))
         a.extension_days, a.extension_reason = days, reason.strip()
         a.extension_approved_by = approved_by

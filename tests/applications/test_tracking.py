@@ -1,0 +1,71 @@
+"""Tracking by code: what it shows, what it hides, and guessing is rate-limited."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from django.test import override_settings
+
+from applications.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Application,
+    new_tracking_code,
+    normalise_tracking_code,
+)
+from tests.base import BaseTestCase
+
+from .test_apply import APPLY, form, valid_id
+
+TRACK = "/org/qinglan/apply/track/"
+
+
+def test_tracking_codes_carry_at_least_80_bits_and_read_aloud() -> None:
+    """16 symbols from 32 (no I, L, O, U): 80 bits; 20,000 codes, no repeat, all symbols used."""
+    assert CODE_LENGTH * math.log2(len(CODE_ALPHABET)) >= 80
+    assert not set("ILOU") & set(CODE_ALPHABET)
+    codes = [new_tracking_code() for _ in range(20_000)]
+    assert len(set(codes)) == len(codes)
+    symbols = Counter("".join(codes).replace("-", ""))
+    assert set(symbols) == set(CODE_ALPHABET)
+    expected = 20_000 * 16 / 32
+    assert all(abs(n - expected) < expected * 0.1 for n in symbols.values())
+
+
+def test_what_people_type_is_forgiven() -> None:
+    assert normalise_tracking_code(" abcd efgh-jkmn pqrs ") == "ABCD-EFGH-JKMN-PQRS"
+    assert normalise_tracking_code("0O1I-L000-0000-0000") == "0011-1000-0000-0000"
+
+
+class TrackingTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.client.post(APPLY, form())
+        self.application = Application.objects.get()
+
+    def test_the_code_shows_status_and_masked_data_only(self) -> None:
+        response = self.client.post(TRACK, {"code": self.application.tracking_code.lower()})
+        self.assertContains(response, "待确认收到")
+        self.assertContains(response, "王*明")
+        self.assertContains(response, "35*************")
+        self.assertContains(response, "138****1234")
+        self.assertNotContains(response, valid_id())
+        self.assertNotContains(response, "13812341234")
+        self.assertContains(response, "提交申请")
+
+    def test_the_code_is_never_taken_from_the_url(self) -> None:
+        response = self.client.get(TRACK, {"code": self.application.tracking_code})
+        self.assertNotContains(response, "王*明")
+
+    def test_a_wrong_code_says_so_at_the_field(self) -> None:
+        response = self.client.post(TRACK, {"code": "AAAA-BBBB-CCCC-DDDD"})
+        self.assertContains(response, "没有找到该查询码对应的申请")
+        self.assertContains(response, 'value="AAAA-BBBB-CCCC-DDDD"')
+
+    @override_settings(TRACK_RATE_LIMIT=5)
+    def test_repeated_wrong_codes_are_rate_limited(self) -> None:
+        for _ in range(5):
+            self.client.post(TRACK, {"code": new_tracking_code()})
+        response = self.client.post(TRACK, {"code": self.application.tracking_code})
+        self.assertEqual(response.status_code, 429)
+        self.assertNotContains(response, "王*明", status_code=429)
