@@ -58,7 +58,7 @@ def todo_lists(user) -> list[tuple[str, int, list]]:
             ),
         ),
     ]
-    result = []
+    result = [application_deadlines(user, now.date())]
     for title, queryset in queues:
         queryset = queryset.select_related("organization").order_by("-updated_at")
         rows = list(queryset[:TODO_ROWS])
@@ -69,3 +69,27 @@ def todo_lists(user) -> list[tuple[str, int, list]]:
 
 class PortalAdminConfig(AdminConfig):
     default_site = "portal.admin_site.PortalAdminSite"
+
+
+REMIND_AT = (5, 3, 1)  # working days left when the handler is reminded
+
+
+def application_deadlines(user, today) -> tuple[str, int, list]:
+    """Applications overdue or due within 5 working days head the list, most urgent first."""
+    from applications.handling import OPEN, deadline_for
+    from applications.permissions import applications_handled_by
+    from portal.workdays import working_days_left
+
+    urgent = []
+    for application in (
+        applications_handled_by(user).filter(status__in=OPEN).prefetch_related("pauses")
+    ):
+        deadline = deadline_for(application)
+        if deadline is None or deadline.due is None:
+            continue
+        left = working_days_left(today, deadline.due)
+        if left is not None and left <= max(REMIND_AT):
+            application.due, application.days_left = deadline.due, left
+            urgent.append(application)
+    urgent.sort(key=lambda a: a.days_left)
+    return (_("Applications overdue or due within 5 working days"), len(urgent), urgent[:TODO_ROWS])

@@ -230,3 +230,36 @@ class StaffSideTests(BaseTestCase):
             "delivery_channel": "pickup", "files-TOTAL_FORMS": "0", "files-INITIAL_FORMS": "0",
         })  # fmt: skip
         self.assertContains(response, "请填写该渠道的收到申请日期")
+
+
+class DeadlineWarningTests(BaseTestCase):
+    def test_nearly_due_and_overdue_head_the_to_do_list_and_are_mailed(self) -> None:
+        from django.core.management import call_command
+
+        from portal.workdays import working_days_left
+
+        today = timezone.localdate()
+        due_soon = application(self.township, received_on=today - timedelta(days=26),
+                               status="received", description="快到期的申请")  # fmt: skip
+        overdue = application(self.township, received_on=today - timedelta(days=60),
+                              status="received", description="已逾期的申请")  # fmt: skip
+        fresh = application(self.township, received_on=today, status="received",
+                            description="刚收到的申请")  # fmt: skip
+        self.client.force_login(self.olga)
+        page = self.client.get("/admin/")
+        urgent = page.context["todo"][0]
+        self.assertEqual(str(urgent[0]), "逾期或5个工作日内到期的申请")
+        codes = [a.tracking_code for a in urgent[2]]
+        self.assertEqual(codes[0], overdue.tracking_code)  # most urgent first
+        self.assertNotIn(fresh.tracking_code, codes)
+        self.assertContains(page, "已逾期")
+        left = working_days_left(today, handling.deadline_for(due_soon).due)
+        self.assertEqual(due_soon.tracking_code in codes, left <= 5)
+        mail.outbox.clear()
+        self.olga.email = "olga@example.gov.cn"
+        self.olga.save()
+        call_command("remind_applications", stdout=io.StringIO())
+        subjects = [m.subject for m in mail.outbox]
+        self.assertTrue(any(overdue.tracking_code in s for s in subjects))
+        self.assertFalse(any(fresh.tracking_code in s for s in subjects))
+        self.assertTrue(all("13812341234" not in s and "王小明" not in s for s in subjects))
