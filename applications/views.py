@@ -110,6 +110,10 @@ def track(request: HttpRequest) -> HttpResponse:
                     "a": application,
                     "deadline": deadline_for(application),
                     "events": application.events.filter(public=True),
+                    # The letter names the applicant; anyone holding the code sees it.
+                    "reply": application.reply.replace(
+                        application.name, mask_name(application.name)
+                    ),
                     **masked(application),
                 }
     return render(request, "applications/track.html", context)
