@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
 from django.utils import timezone
