@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,10 +14,11 @@ from portal.scope import get_scope
 from . import ratelimit
 from .forms import ApplicationForm, TrackForm
 from .handling import deadline_for
-from .models import Application, ApplicationEvent
+from .models import Application, ApplicationEvent, ReplyFile
 from .privacy import mask_id, mask_name, mask_phone
 
 SESSION_KEY = "applications.mine"
+TRACKED_KEY = "applications.tracked"
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,10 +107,13 @@ def track(request: HttpRequest) -> HttpResponse:
                 ratelimit.hit(key)
                 form.add_error("code", _("No application has this code. Check it and try again."))
             else:
+                # Downloads of the files provided need the code to have been shown.
+                request.session[TRACKED_KEY] = application.pk
                 context |= {
                     "a": application,
                     "deadline": deadline_for(application),
                     "events": application.events.filter(public=True),
+                    "files": application.files.all() if application.reply else [],
                     # The letter names the applicant; anyone holding the code sees it.
                     "reply": application.reply.replace(
                         application.name, mask_name(application.name)
@@ -133,3 +137,21 @@ def suggest(request: HttpRequest) -> JsonResponse:
         for n in notices.only("id", "title").order_by("-published_at")[:5]
     ]
     return JsonResponse({"results": results})
+
+
+@require_safe
+def reply_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A file provided with the answer, for whoever just looked the application up."""
+    item = ReplyFile.objects.filter(
+        pk=pk, application_id=request.session.get(TRACKED_KEY), application__status="closed"
+    ).first()
+    if item is None:
+        raise Http404
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

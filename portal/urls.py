@@ -28,5 +28,6 @@ urlpatterns = [
     path("apply/receipt/", application_views.receipt, name="application-receipt"),
     path("apply/track/", application_views.track, name="application-track"),
     path("apply/suggest/", application_views.suggest, name="application-suggest"),
+    path("apply/files/<int:pk>/", application_views.reply_file, name="application-file"),
     path("admin/", admin.site.urls),
 ]

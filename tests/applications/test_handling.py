@@ -136,7 +136,8 @@ class HandlingTests(BaseTestCase):
                  "5.3": "第三十九条", "5.4": "第三十五条", "5.5": "不予处理",
                  "6.1": "第三十条", "6.2": "信息处理费", "6.3": "作如下处理"}  # fmt: skip
         self.assertEqual(set(basis), set(Outcome.values))
-        self.assertEqual(len(Outcome.values), 21)  # 20 leaf rows + (六)3 其他 counted in them
+        # The list (予以公开, 部分公开, 8 + 3 + 5 + 3) makes 21 rows; it says 20.
+        self.assertEqual(len(Outcome.values), 21)
         for code in Outcome.values:
             with self.subTest(outcome=code):
                 a = application(self.township, received_on=self.received, status="received")

@@ -69,3 +69,27 @@ class TrackingTests(BaseTestCase):
         response = self.client.post(TRACK, {"code": self.application.tracking_code})
         self.assertEqual(response.status_code, 429)
         self.assertNotContains(response, "王*明", status_code=429)
+
+
+class ReplyFileTests(BaseTestCase):
+    def test_files_provided_download_only_after_looking_the_code_up(self) -> None:
+        from django.core.files.base import ContentFile
+
+        from applications import handling
+        from applications.models import ReplyFile
+
+        self.client.post(APPLY, form())
+        a = Application.objects.get()
+        item = ReplyFile.objects.create(
+            application=a, file=ContentFile(b"%PDF-1.4 list", name="x.pdf"),
+            original_name="补助明细.pdf", extension="pdf", content_type="application/pdf", size=13,
+        )  # fmt: skip
+        url = f"/apply/files/{item.pk}/"
+        self.assertEqual(self.client.get(url).status_code, 404)  # not answered, not looked up
+        handling.close(a, by=self.olga, outcome="1", details="见附件")
+        other = self.client_class()
+        self.assertEqual(other.get(url).status_code, 404)  # a stranger without the code
+        page = self.client.post(TRACK, {"code": a.tracking_code})
+        self.assertContains(page, "补助明细.pdf")
+        response = self.client.get(url)
+        self.assertEqual(b"".join(response.streaming_content), b"%PDF-1.4 list")
