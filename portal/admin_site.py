@@ -58,7 +58,8 @@ def todo_lists(user) -> list[tuple[str, int, list]]:
             ),
         ),
     ]
-    result = [application_deadlines(user, now.date())]
+    urgent, no_calendar = application_deadlines(user, timezone.localdate())
+    result = [urgent] + ([no_calendar] if no_calendar[1] else [])
     for title, queryset in queues:
         queryset = queryset.select_related("organization").order_by("-updated_at")
         rows = list(queryset[:TODO_ROWS])
@@ -74,17 +75,20 @@ class PortalAdminConfig(AdminConfig):
 REMIND_AT = (5, 3, 1)  # working days left when the handler is reminded
 
 
-def application_deadlines(user, today) -> tuple[str, int, list]:
-    """Applications overdue or due within 5 working days head the list, most urgent first."""
+def application_deadlines(user, today) -> tuple[tuple, tuple]:
+    """Applications overdue or due within 5 working days, most urgent first; and those
+    whose deadline falls in a year with no calendar entered (flagged, never guessed)."""
     from applications.handling import OPEN, deadline_for
     from applications.permissions import applications_handled_by
     from portal.workdays import working_days_left
 
-    urgent = []
-    for application in (
-        applications_handled_by(user).filter(status__in=OPEN).prefetch_related("pauses")
-    ):
+    urgent, no_calendar = [], []
+    handled = applications_handled_by(user).filter(status__in=OPEN).prefetch_related("pauses")
+    for application in handled:
         deadline = deadline_for(application)
+        if deadline is not None and deadline.missing_years:
+            application.due, application.days_left = None, None
+            no_calendar.append(application)
         if deadline is None or deadline.due is None:
             continue
         left = working_days_left(today, deadline.due)
@@ -92,4 +96,8 @@ def application_deadlines(user, today) -> tuple[str, int, list]:
             application.due, application.days_left = deadline.due, left
             urgent.append(application)
     urgent.sort(key=lambda a: a.days_left)
-    return (_("Applications overdue or due within 5 working days"), len(urgent), urgent[:TODO_ROWS])
+    return (
+        (_("Applications overdue or due within 5 working days"), len(urgent), urgent[:TODO_ROWS]),
+        (_("Deadlines waiting for next year's working-day calendar"), len(no_calendar),
+         no_calendar[:TODO_ROWS]),
+    )  # fmt: skip

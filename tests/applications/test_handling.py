@@ -264,3 +264,21 @@ class DeadlineWarningTests(BaseTestCase):
         self.assertTrue(any(overdue.tracking_code in s for s in subjects))
         self.assertFalse(any(fresh.tracking_code in s for s in subjects))
         self.assertTrue(all("13812341234" not in s and "王小明" not in s for s in subjects))
+
+
+class MissingCalendarTests(BaseTestCase):
+    def test_a_deadline_in_a_year_without_a_calendar_is_flagged_not_guessed(self) -> None:
+        from portal.models import CalendarYear
+
+        CalendarYear.objects.filter(year=2027).delete()  # the State Council notice is not out
+        a = application(self.township, received_on=date(2026, 12, 21), status="received",
+                        description="年底收到的申请")  # fmt: skip
+        deadline = handling.deadline_for(a)
+        self.assertIsNone(deadline.due)
+        self.assertEqual(deadline.missing_years, [2027])
+        self.client.force_login(self.olga)
+        page = self.client.get("/admin/")
+        flagged = [q for q in page.context["todo"] if str(q[0]).startswith("等待录入")]
+        self.assertEqual([x.tracking_code for x in flagged[0][2]], [a.tracking_code])
+        change = self.client.get(f"{ADMIN}{a.pk}/change/")
+        self.assertContains(change, "2027年的工作日历尚未录入")
