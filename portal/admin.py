@@ -54,6 +54,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     date_hierarchy = "date"
     search_fields = ["name"]
+    ordering = ["-date"]  # the office works on this year and next, not on 2004
 
     @admin.display(description=_("weekday"), ordering="date")
     def weekday(self, obj: CalendarDay) -> str:

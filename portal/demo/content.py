@@ -3840,3 +3840,17 @@ NOTICES += [
         "reason": "属于行政机关内部研究讨论形成的过程性信息，依据《中华人民共和国政府信息公开条例》第十六条第二款可以不予公开；会议议定事项中需要公众知晓的，已另行公开。",
     },
 ]
+
+
+# Demo applications (依申请公开). Fictional people; the ID numbers are valid in form
+# only so that the form's checksum accepts them. They live in the applications'
+# records, which only the handling staff see, never in a published notice.
+# (name, ID number, phone, what they ask for, state)
+APPLICATIONS = [
+    ("陈建国", "350925198506123415", "13905961234",
+     "2026年东坪村道路硬化工程的招标文件和中标结果", "new"),
+    ("刘美华", "350925197703052527", "13605962345",
+     "本人所在西岭村2026年第三季度低保资金发放明细", "handling"),
+    ("黄志明", "35092519920918163X", "15805963456",
+     "青岚镇2025年耕地地力保护补贴的发放标准和依据", "answered"),
+]  # fmt: skip

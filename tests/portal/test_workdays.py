@@ -378,6 +378,11 @@ class AdminEditTests(CalendarTestCase):
         self.assertContains(response, "2025")
         self.assertContains(response, '<td class="field-holidays">18</td>', html=True)
 
+    def test_the_day_list_shows_weekdays(self) -> None:
+        response = self.client.get(reverse("admin:portal_calendarday_changelist"), {"q": "春节"})
+        self.assertContains(response, "2026年2月28日")
+        self.assertContains(response, "星期六")
+
 
 class SyncHolidaysTests(CalendarTestCase):
     def sync(self) -> str:

@@ -55,6 +55,7 @@ class Command(BaseCommand):
                 self.create_site_profile(orgs)
                 users = self.create_people(orgs)
                 self.create_notices(orgs, users)
+                self.create_applications(orgs, users)
         self.print_accounts()
 
     # --- organisations and people -------------------------------------------------
@@ -202,6 +203,28 @@ class Command(BaseCommand):
             sha256=cleaned.sha256,
             position=position,
         )
+
+    def create_applications(self, orgs: dict[str, Organization], users: dict) -> None:
+        """Three applications to try the staff side on: new, being handled, answered."""
+        from applications import handling
+        from applications.models import Application
+
+        today = timezone.localdate()
+        base = {
+            "township": orgs["township"], "applicant_type": "person", "id_type": "resident_id",
+            "delivery_form": "electronic", "delivery_channel": "online", "channel": "online",
+        }  # fmt: skip
+        for name, id_number, phone, description, state in content.APPLICATIONS:
+            a = Application.objects.create(name=name, id_number=id_number, phone=phone,
+                                           description=description, **base)  # fmt: skip
+            if state == "new":
+                continue
+            handling.confirm_receipt(a, by=users["office"], on=today - timedelta(days=3))
+            handling.assign(a, by=users["office"], department=orgs["civil"])
+            if state == "answered":
+                handling.close(a, by=users["office"], outcome="1",
+                               details="所需信息已在本网站“低保、五保与救助”栏目公开。")  # fmt: skip
+        self.stdout.write(f"applications: {len(content.APPLICATIONS)}")
 
     def print_accounts(self) -> None:
         names = {key: short for key, _slug, _name, short, *_rest in township.DEPARTMENTS}
