@@ -222,8 +222,8 @@ class Command(BaseCommand):
             handling.confirm_receipt(a, by=users["office"], on=today - timedelta(days=3))
             handling.assign(a, by=users["office"], department=orgs["civil"])
             if state == "answered":
-                handling.close(a, by=users["office"], outcome="1",
-                               details="所需信息已在本网站“低保、五保与救助”栏目公开。")  # fmt: skip
+                details = "所需信息已在本网站“低保、五保与救助”栏目公开。"
+                handling.close(a, by=users["office"], outcome="1", details=details)
         self.stdout.write(f"applications: {len(content.APPLICATIONS)}")
 
     def print_accounts(self) -> None:
