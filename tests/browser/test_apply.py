@@ -55,7 +55,7 @@ class ApplyInBrowserTests(LiveDataMixin, StaticLiveServerTestCase):
         page.click("button.big-button")
         page.wait_for_url("**/apply/receipt/")
         code = page.locator(".tracking-code").inner_text().strip()
-        assert Application.objects.get().tracking_code == code
+        assert Application.objects.get(tracking_code=code).name == "王小明"
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0
         self.shot(page, "apply-receipt-phone")
@@ -85,7 +85,7 @@ class ApplyInBrowserTests(LiveDataMixin, StaticLiveServerTestCase):
         self.shot(staff, "apply-office-close")
         staff.click("form[action$='/step/close/'] button")
         staff.wait_for_selector(".messagelist")
-        assert Application.objects.get().outcome == "1"
+        assert Application.objects.get(tracking_code=code).outcome == "1"
         office.close()
 
         page.goto(self.live_server_url + "/apply/track/")
