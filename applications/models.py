@@ -275,7 +275,7 @@ class ReplyFile(models.Model):
     original_name = models.CharField(_("file name"), max_length=150, editable=False)
     extension = models.CharField(max_length=8, editable=False)
     content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveBigIntegerField(default=0, editable=False)
+    size = models.PositiveBigIntegerField(_("size"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("file provided")
