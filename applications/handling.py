@@ -29,6 +29,7 @@ CORRECTION_WITHIN = 7  # working days from receipt (条例 art. 30)
 CONSULTATION_WORKING_DAYS = 15  # the third party's time to answer (art. 32)
 MAX_EXTENSION = 20  # working days, once (art. 33)
 FEE_PAY_WITHIN = 20  # working days from the day after the notice (国办函〔2020〕109号)
+MAIL_ATTACHMENTS_MAX_BYTES = 15 * 1024 * 1024
 OPEN = (Status.PENDING, Status.RECEIVED, Status.CORRECTION, Status.CONSULTING, Status.FEE)
 
 
@@ -303,7 +304,7 @@ def close(application: Application, *, by, outcome: str, details: str) -> None:
 
 def _mail_applicant(event_id: int) -> None:
     """Tell the applicant by e-mail when they gave one; the subject carries no personal data."""
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
 
     event = ApplicationEvent.objects.select_related("application").get(pk=event_id)
     a = event.application
@@ -313,8 +314,17 @@ def _mail_applicant(event_id: int) -> None:
         "code": a.tracking_code, "step": event.get_action_display()
     }  # fmt: skip
     body = render_to_string("applications/email_step.txt", {"application": a, "event": event})
+    message = EmailMessage(subject, body, to=[a.email])
+    if event.action == Action.CLOSED:
+        # The answer goes with the files provided, up to what a mailbox accepts.
+        budget = MAIL_ATTACHMENTS_MAX_BYTES
+        for item in a.files.all():
+            if item.size <= budget:
+                with item.file.open("rb") as f:
+                    message.attach(item.original_name, f.read(), item.content_type)
+                budget -= item.size
     try:
-        send_mail(subject, body, None, [a.email])
+        message.send()
     except OSError:
         import logging
 

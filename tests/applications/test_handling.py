@@ -282,3 +282,23 @@ class MissingCalendarTests(BaseTestCase):
         self.assertEqual([x.tracking_code for x in flagged[0][2]], [a.tracking_code])
         change = self.client.get(f"{ADMIN}{a.pk}/change/")
         self.assertContains(change, "2027年的工作日历尚未录入")
+
+
+class AnswerByMailTests(BaseTestCase):
+    def test_the_answer_is_mailed_with_the_files_provided(self) -> None:
+        from django.core.files.base import ContentFile
+
+        from applications.models import ReplyFile
+
+        a = application(self.township, received_on=date(2026, 3, 2), status="received")
+        ReplyFile.objects.create(application=a, file=ContentFile(b"%PDF-1.4 x", name="x.pdf"),
+                                 original_name="补助明细.pdf", extension="pdf",
+                                 content_type="application/pdf", size=10)  # fmt: skip
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            handling.close(a, by=self.olga, outcome="1", details="见附件")
+        message = mail.outbox[-1]
+        self.assertEqual(message.to, ["wang@example.com"])
+        self.assertIn("第三十六条", message.body)
+        self.assertEqual([name for name, _data, _type in message.attachments], ["补助明细.pdf"])
+        self.assertNotIn("王小明", message.subject)
