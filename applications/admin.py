@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.files.base import ContentFile
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Organization
 from disclosure.permissions import organizations_for
-from disclosure.uploads import clean_upload
+from disclosure.uploads import CleanUploadFormMixin
 
 from . import staff
 from .forms import ApplicationForm
@@ -49,27 +48,10 @@ class RegisterForm(ApplicationForm):
         return data
 
 
-class ReplyFileForm(forms.ModelForm):
+class ReplyFileForm(CleanUploadFormMixin, forms.ModelForm):
     class Meta:
         model = ReplyFile
         fields = ["file"]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload and upload is not self.initial.get("file"):
-            self._clean = clean_upload(upload)
-        return upload
-
-    def save(self, commit: bool = True) -> ReplyFile:
-        item = super().save(commit=False)
-        cleaned = getattr(self, "_clean", None)
-        if cleaned is not None:
-            item.original_name, item.extension = cleaned.display_name, cleaned.extension
-            item.content_type, item.size = cleaned.content_type, len(cleaned.content)
-            item.file = ContentFile(cleaned.content, name=f"reply.{cleaned.extension}")
-        if commit:
-            item.save()
-        return item
 
 
 class ReplyFileInline(admin.TabularInline):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.urls import path
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -29,37 +28,15 @@ from .permissions import (
     organizations_for,
     visible_organizations,
 )
-from .uploads import clean_upload
+from .uploads import CleanUploadFormMixin
 
 Role = Membership.Role
 
 
-class AttachmentForm(forms.ModelForm):
-    """Validates the upload by its content and stores what `clean_upload` returns."""
-
+class AttachmentForm(CleanUploadFormMixin, forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ["title", "file", "position"]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload and upload is not self.initial.get("file"):
-            self._clean_upload = clean_upload(upload)
-        return upload
-
-    def save(self, commit: bool = True) -> Attachment:
-        attachment = super().save(commit=False)
-        cleaned = getattr(self, "_clean_upload", None)
-        if cleaned is not None:
-            attachment.extension = cleaned.extension
-            attachment.content_type = cleaned.content_type
-            attachment.original_name = cleaned.display_name
-            attachment.size = len(cleaned.content)
-            attachment.sha256 = cleaned.sha256
-            attachment.file = ContentFile(cleaned.content, name=f"upload.{cleaned.extension}")
-        if commit:
-            attachment.save()
-        return attachment
 
 
 class AttachmentInline(admin.TabularInline):

@@ -449,3 +449,31 @@ def _too_many_pixels() -> ValidationError:
         code="too_many_pixels",
         params={"limit": f"{settings.IMAGE_MAX_PIXELS / 1_000_000:g}"},
     )
+
+
+class CleanUploadFormMixin:
+    """For a ModelForm whose model stores an upload in `file` with its checked metadata
+    (`original_name`, `extension`, `content_type`, `size`, and `sha256` where it has one):
+    the file is checked by `clean_upload` and stored as the checked, re-encoded content
+    under a server-made name."""
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload and upload is not self.initial.get("file"):
+            self._clean_upload = clean_upload(upload)
+        return upload
+
+    def save(self, commit: bool = True):
+        from django.core.files.base import ContentFile
+
+        instance = super().save(commit=False)
+        cleaned = getattr(self, "_clean_upload", None)
+        if cleaned is not None:
+            instance.original_name, instance.extension = cleaned.display_name, cleaned.extension
+            instance.content_type, instance.size = cleaned.content_type, len(cleaned.content)
+            if hasattr(instance, "sha256"):
+                instance.sha256 = cleaned.sha256
+            instance.file = ContentFile(cleaned.content, name=f"upload.{cleaned.extension}")
+        if commit:
+            instance.save()
+        return instance
