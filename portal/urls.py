@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
 from applications import views as application_views
-from catalog import views as catalog_views
+from disclosure import catalog_views, feeds
 from disclosure import views as disclosure_views
+from disclosure.sitemaps import SITEMAPS
 
 from . import views
 
@@ -11,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("guide/", views.guide, name="guide"),
     path("healthz", views.healthz, name="healthz"),
+    path("display/", views.display_mode, name="display-mode"),
     # /catalog/
     path("catalog/", catalog_views.catalog_index, name="catalog-index"),
     re_path(r"^catalog/(?P<path>[-a-z0-9_/]+?)/$", catalog_views.catalog_node, name="catalog-node"),
@@ -22,6 +25,33 @@ urlpatterns = [
         "notices/<int:pk>/attachments/<int:attachment_pk>/",
         disclosure_views.attachment_download,
         name="notice-attachment",
+    ),
+    # /feeds/ and /sitemap.xml: what county platforms and search engines read
+    path("feeds/notices/rss/", feeds.LatestNoticesFeed(), name="feed-rss"),
+    path("feeds/notices/atom/", feeds.AtomLatestNoticesFeed(), name="feed-atom"),
+    re_path(
+        r"^feeds/catalog/(?P<path>[-a-z0-9_/]+?)/rss/$",
+        feeds.CatalogNodeFeed(),
+        name="feed-catalog-rss",
+    ),
+    re_path(
+        r"^feeds/catalog/(?P<path>[-a-z0-9_/]+?)/atom/$",
+        feeds.AtomCatalogNodeFeed(),
+        name="feed-catalog-atom",
+    ),
+    path("feeds/org/<slug:slug>/rss/", feeds.OrganizationFeed(), name="feed-org-rss"),
+    path("feeds/org/<slug:slug>/atom/", feeds.AtomOrganizationFeed(), name="feed-org-atom"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    re_path(
+        r"^catalog/(?P<path>[-a-z0-9_/]+?)/export\.csv$",
+        catalog_views.catalog_csv,
+        name="catalog-csv",
     ),
     # /apply/
     path("apply/", application_views.apply, name="application-apply"),

@@ -45,6 +45,30 @@ def guide(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/guide.html", context)
 
 
+ELDER_COOKIE = "elder"
+
+
+@require_safe
+def display_mode(request: HttpRequest) -> HttpResponse:
+    """Switch the large-print, high-contrast mode (长辈版) on or off; remembered in a cookie.
+
+    A plain link, so it works without JavaScript on any phone; it changes nothing but
+    how pages look, so a GET is fine.
+    """
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.GET.get("mode") == "elder":
+        response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie(ELDER_COOKIE)
+    return response
+
+
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:

@@ -89,22 +89,29 @@ class VisibilityTests(BaseTestCase):
     def test_hidden_notice_and_its_attachment_are_404_like_a_missing_id(self) -> None:
         """Detail and download answer exactly as for an id that never existed."""
         for prefix in ("", "/org/qinglan"):
-            missing_detail = self.client.get(prefix + reverse("notice-detail", args=[999999]))
-            missing_file = self.client.get(
-                prefix + reverse("notice-attachment", args=[999999, 999999])
-            )
+            missing_detail_url = reverse("notice-detail", args=[999999])
+            missing_file_url = reverse("notice-attachment", args=[999999, 999999])
+            missing_detail = self.client.get(prefix + missing_detail_url)
+            missing_file = self.client.get(prefix + missing_file_url)
             self.assertEqual(missing_detail.status_code, 404)
             for name, (notice, attachment) in self.hidden.items():
                 with self.subTest(state=name, prefix=prefix):
                     detail = self.client.get(prefix + notice.get_absolute_url())
                     download = self.client.get(prefix + attachment.get_absolute_url())
                     self.assertEqual(download.status_code, 404)
-                    self.assertEqual(download.content, missing_file.content)
+                    # Identical but for the address the visitor typed (echoed in a link).
+                    self.assertEqual(
+                        download.content.replace(attachment.get_absolute_url().encode(), b"X"),
+                        missing_file.content.replace(missing_file_url.encode(), b"X"),
+                    )
                     if name == "withdrawn":  # keeps its page: 410 with the reason (issue 3)
                         self.assertEqual(detail.status_code, 410)
                         continue
                     self.assertEqual(detail.status_code, 404)
-                    self.assertEqual(detail.content, missing_detail.content)
+                    self.assertEqual(
+                        detail.content.replace(notice.get_absolute_url().encode(), b"X"),
+                        missing_detail.content.replace(missing_detail_url.encode(), b"X"),
+                    )
 
     def test_attachment_of_a_public_notice_under_another_notice_id_is_404(self) -> None:
         """A public file cannot be reached through a hidden notice's URL, or vice versa."""
