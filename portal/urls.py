@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
 from applications import views as application_views
-from disclosure import catalog_views, feeds
+from disclosure import api, catalog_views, feeds
 from disclosure import views as disclosure_views
 from disclosure.sitemaps import SITEMAPS
 
@@ -53,6 +53,12 @@ urlpatterns = [
         catalog_views.catalog_csv,
         name="catalog-csv",
     ),
+    # /api/: read-only open data
+    path("api/", api.index, name="api-index"),
+    path("api/notices/", api.notice_list, name="api-notices"),
+    path("api/notices/<int:pk>/", api.notice_detail, name="api-notice"),
+    path("api/catalog/", api.catalog, name="api-catalog"),
+    path("api/schema/", api.schema, name="api-schema"),
     # /apply/
     path("apply/", application_views.apply, name="application-apply"),
     path("apply/receipt/", application_views.receipt, name="application-receipt"),

@@ -52,6 +52,8 @@ class NoticeQuerySet(models.QuerySet):
             "published_at",
             "validity",
             "document_number",
+            "index_number",
+            "revision_of_id",  # get_absolute_url reads it
             "catalog_node__name",
             "catalog_node__path",
             "organization__name",
