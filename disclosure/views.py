@@ -81,7 +81,9 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "qr_svg": qr_svg(request.build_absolute_uri(notice.get_absolute_url())),
     }
-    return render(request, "disclosure/notice_detail.html", context)
+    response = render(request, "disclosure/notice_detail.html", context)
+    response.count_view = notice.pk  # counted again by the page cache on each hit
+    return response
 
 
 def withdrawn_or_404(request: HttpRequest, pk: int) -> HttpResponse:

@@ -166,3 +166,24 @@ class CalendarDay(models.Model):
                     % {"year": self.date.year}
                 }
             )
+
+
+class PublicVersion(models.Model):
+    """One row: a number that changes whenever what the public sees changes.
+
+    Cached public pages are keyed by it, so publishing, revising or withdrawing
+    (which bump it) makes every worker on every host stop serving the old pages
+    at once. `next_change_at` is the next scheduled publication: once it has
+    passed, the first request bumps the number, so a notice published "later"
+    appears in cached lists on time without any job.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+    next_change_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("public content version")
+        verbose_name_plural = _("public content version")
+
+    def __str__(self) -> str:
+        return str(self.version)

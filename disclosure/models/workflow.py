@@ -248,6 +248,7 @@ class NoticeWorkflow:
             at = at or now
             notice._check_publishable(at, now)
             old = notice.status
+            transaction.on_commit(_bump_public_version)
             if notice.revision_of_id:
                 notice._publish_revision(by, now)
             else:
@@ -274,6 +275,7 @@ class NoticeWorkflow:
             notice.status, notice.withdrawn_at = notice.Status.WITHDRAWN, timezone.now()
             notice.withdrawal_reason = reason.strip()
             notice.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
+            transaction.on_commit(_bump_public_version)
             notice._record(by, "withdrawn", old, role="publisher", comment=notice.withdrawal_reason)
         self._sync(notice)
 
@@ -346,6 +348,15 @@ class NoticeWorkflow:
 
 
 _REVIEW_FIELDS = ("status", "review_chain", "review_step", "review_role")
+
+
+def _bump_public_version() -> None:
+    # Cached public pages are keyed by this version (portal.pagecache).
+    from portal.pagecache import bump
+
+    bump()
+
+
 _CLOSED = ("published", "withdrawn")
 
 

@@ -22,6 +22,7 @@ from disclosure.uploads import clean_upload
 from portal.demo import content, township
 from portal.demo.documents import make_docx, make_pdf, make_xlsx
 from portal.models import SiteProfile
+from portal.pagecache import bump_on_commit
 from portal.progress import Progress
 
 STAFF_GROUP = "政务公开工作人员"
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                 users = self.create_people(orgs)
                 self.create_notices(orgs, users)
                 self.create_applications(orgs, users)
+                bump_on_commit()  # cached public pages show the new township
         self.print_accounts()
 
     # --- organisations and people -------------------------------------------------
