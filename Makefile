@@ -25,7 +25,11 @@ demo: migrate
 run: demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: setup
+# axe-core for the accessibility browser test (skipped locally when npm is missing).
+node_modules/axe-core/axe.min.js: package.json
+	if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; fi
+
+test: setup node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
 lint: setup
