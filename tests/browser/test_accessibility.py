@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
 
