@@ -4,6 +4,7 @@ from django.urls import path, re_path
 
 from applications import views as application_views
 from disclosure import api, catalog_views, feeds
+from disclosure import search as disclosure_search
 from disclosure import views as disclosure_views
 from disclosure.sitemaps import SITEMAPS
 
@@ -17,6 +18,8 @@ urlpatterns = [
     # /catalog/
     path("catalog/", catalog_views.catalog_index, name="catalog-index"),
     re_path(r"^catalog/(?P<path>[-a-z0-9_/]+?)/$", catalog_views.catalog_node, name="catalog-node"),
+    # /search/
+    path("search/", disclosure_search.search_page, name="search"),
     # /notices/
     path("notices/", disclosure_views.NoticeListView.as_view(), name="notice-list"),
     path("notices/withdrawn/", disclosure_views.corrections, name="notice-corrections"),

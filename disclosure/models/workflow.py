@@ -238,6 +238,7 @@ class NoticeWorkflow:
         - The index number is taken under the same lock, and never reused.
         - A revision is published at once and replaces its original's content.
         """
+        from .. import search
         from ..permissions import can_publish
 
         with transaction.atomic():
@@ -259,6 +260,7 @@ class NoticeWorkflow:
                 notice.status, notice.published_at = notice.Status.PUBLISHED, at
                 notice.save(update_fields=["status", "published_at", "index_number", "updated_at"])
                 notice._record(by, "scheduled" if at > now else "published", old, role="publisher")
+                search.index_notice(notice)  # same transaction: found exactly when public
         self._sync(notice)
 
     def withdraw(self, by: AbstractBaseUser, *, reason: str) -> None:
@@ -277,6 +279,9 @@ class NoticeWorkflow:
             notice.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
             transaction.on_commit(_bump_public_version)
             notice._record(by, "withdrawn", old, role="publisher", comment=notice.withdrawal_reason)
+            from .. import search
+
+            search.remove_notice(notice.pk)  # same transaction: never found once withdrawn
         self._sync(notice)
 
     def start_revision(self, by: AbstractBaseUser) -> Notice:
@@ -345,6 +350,9 @@ class NoticeWorkflow:
         self.attachments.update(notice=original)
         original._record(by, "revised", old_original_status, role="publisher",
                          comment=_("Revision %(id)s published.") % {"id": self.pk})  # fmt: skip
+        from .. import search
+
+        search.index_notice(original)
 
 
 _REVIEW_FIELDS = ("status", "review_chain", "review_step", "review_role")

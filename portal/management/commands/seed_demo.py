@@ -58,6 +58,9 @@ class Command(BaseCommand):
                 self.create_notices(orgs, users)
                 self.create_applications(orgs, users)
                 bump_on_commit()  # cached public pages show the new township
+            from disclosure import search
+
+            search.rebuild(self.stdout)
         self.print_accounts()
 
     # --- organisations and people -------------------------------------------------
