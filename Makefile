@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
 .PHONY: run test setup migrate demo lint bench clean
+BENCH_NOTICES ?= 100000
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,3 +39,10 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/media
+
+# Benchmarks (bench/README.md): needs Debian's wrk. Generates the database once per size.
+bench: setup
+	command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
+	test -f bench/out/var-$(BENCH_NOTICES)/portal.sqlite3 || \
+		$(PY) -m bench.generate --notices $(BENCH_NOTICES) --var bench/out/var-$(BENCH_NOTICES)
+	$(PY) -m bench.run --var bench/out/var-$(BENCH_NOTICES) --duration 10 --rounds 3
