@@ -21,6 +21,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import random
 import resource
 import sys
@@ -410,7 +411,8 @@ def produce(factory: NoticeFactory, queue) -> None:
     """The producer process: composes chunks while the parent writes the previous ones."""
     try:
         for start in range(0, factory.total, CHUNK):
-            queue.put(factory.chunk(start, min(start + CHUNK, factory.total)))
+            # Pickled here, not in the queue's feeder thread, so a failure reaches the parent.
+            queue.put(pickle.dumps(factory.chunk(start, min(start + CHUNK, factory.total))))
         queue.put(("done", factory.serials, peak_rss_mb()))
     except BaseException as exc:  # the parent must hear of it, not wait forever
         queue.put(("error", repr(exc), 0.0))
@@ -457,6 +459,8 @@ def load_notices(rng, towns, total: int, events: bool, timer: Timer) -> float:
             with fast_sqlite():
                 while True:
                     item = get(queue, child)
+                    if isinstance(item, bytes):
+                        item = pickle.loads(item)
                     if isinstance(item, Chunk):
                         save_chunk(item)
                         progress.step(len(item.notices))
@@ -601,4 +605,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as bench.generate, not __main__, so that the chunks the producer pickles name
+    # their classes by a module both processes import.
+    from bench.generate import main as package_main
+
+    sys.exit(package_main())

@@ -42,6 +42,7 @@ from urllib.parse import quote, unquote
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = BASE_DIR / "bench" / "out"
 CONSTANT_URL = "/bench/constant/"
+FEW_REQUESTS = 50  # fewer completed requests in a run make its percentiles coarse
 
 # Targets of the issue (2 sync workers, wrk -t1 -c8, 1,000,000 notices, embedded SQLite).
 CACHED_MIN_RATIO = 0.6
@@ -80,6 +81,7 @@ class Run:
     p50: float
     p99: float
     errors: str = ""
+    requests: int = 0
 
 
 @dataclass
@@ -308,7 +310,11 @@ def parse_wrk(text: str) -> Run:
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     if non2xx:
         errors.append(f"{non2xx.group(1)} non-2xx")
-    return Run(float(rps.group(1)), latencies["50"], latencies["99"], "; ".join(errors))
+    count = re.search(r"(\d+) requests in", text)
+    requests = int(count.group(1)) if count else 0
+    if requests < FEW_REQUESTS:
+        errors.append(f"only {requests} requests: coarse")
+    return Run(float(rps.group(1)), latencies["50"], latencies["99"], "; ".join(errors), requests)
 
 
 class Wrk:
@@ -441,7 +447,7 @@ def table(pages: list[Page], results: dict, constant: Page) -> list[str]:
     anchor = results[("constant", "constant")]
     lines.append(
         row(["constant 20 KB view", CONSTANT_URL, "—", fmt(anchor.median("rps")), "1.00",
-             fmt(anchor.median("p50")), fmt(anchor.median("p99")), str(constant.queries_miss),
+             fmt(anchor.median("p50")), fmt(anchor.median("p99")), str(constant.queries_warm),
              f"{constant.size / 1024:.1f}", "—", errors(anchor) or "—"])
     )  # fmt: skip
     for page in pages:
