@@ -21,7 +21,10 @@ class TreeNode:
         return self.own_count + sum(child.count for child in self.children)
 
     def __getattr__(self, name: str):
-        # Templates read node fields straight off the tree node.
+        # Templates read node fields straight off the tree node. Never for dunder names or
+        # `node` itself: unpickling (the tree is cached) looks those up before `node` is set.
+        if name.startswith("__") or name == "node":
+            raise AttributeError(name)
         return getattr(self.node, name)
 
 
@@ -29,6 +32,10 @@ class TreeNode:
 class CatalogTree:
     roots: list[TreeNode]
     by_path: dict[str, TreeNode]
+    by_id: dict[int, TreeNode] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {item.node.pk: item for item in self.by_path.values()}
 
     def subtree_ids(self, path: str) -> set[int]:
         found: set[int] = set()

@@ -6,15 +6,16 @@ Only what the public pages show is ever served. The OpenAPI description at
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from catalog.tree import TreeNode, catalog_tree
+from catalog.tree import TreeNode
 from portal.scope import get_scope
 
+from .counts import public_tree
 from .filters import NoticeFilter
 from .models import Notice
+from .views import CountedPaginator
 
 MAX_PAGE_SIZE = 100
 
@@ -44,14 +45,21 @@ def _public(request: HttpRequest):
 
 @require_safe
 def notice_list(request: HttpRequest) -> JsonResponse:
-    filters = NoticeFilter(request.GET or None, queryset=_public(request).for_list())
+    filters = NoticeFilter(
+        request.GET or None,
+        queryset=_public(request).for_list(),
+        request=request,
+        every_organization=True,
+    )
     if filters.is_bound and not filters.is_valid():
         return JsonResponse({"errors": filters.errors.get_json_data()}, status=400)
     try:
         size = min(max(int(request.GET.get("page_size", 20)), 1), MAX_PAGE_SIZE)
     except ValueError:
         size = 20
-    page = Paginator(filters.qs, size).get_page(request.GET.get("page"))
+    page = CountedPaginator(filters.qs, size, count=filters.count()).get_page(
+        request.GET.get("page")
+    )
     base = request.build_absolute_uri(request.path)
     query = request.GET.copy()
 
@@ -107,7 +115,7 @@ def _node(item: TreeNode) -> dict:
 
 @require_safe
 def catalog(request: HttpRequest) -> JsonResponse:
-    tree = catalog_tree(_public(request))
+    tree = public_tree(request)
     return JsonResponse({"catalog": [_node(item) for item in tree.roots]},
                         json_dumps_params={"ensure_ascii": False})  # fmt: skip
 

@@ -4,41 +4,40 @@ Here rather than in `catalog`, which knows no other app of ours."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from catalog.tree import catalog_tree
 from portal.scope import get_scope
 
+from .counts import public_tree
 from .models import Notice
+from .views import CountedPaginator
 
 PAGE_SIZE = 20
 
 
 @require_safe
 def catalog_index(request: HttpRequest) -> HttpResponse:
-    scope = get_scope(request)
-    tree = catalog_tree(scope.filter_notices(Notice.objects.published()))
-    return render(request, "catalog/index.html", {"top_nodes": tree.roots})
+    return render(request, "catalog/index.html", {"top_nodes": public_tree(request).roots})
 
 
 @require_safe
 def catalog_node(request: HttpRequest, path: str) -> HttpResponse:
     scope = get_scope(request)
     notices = scope.filter_notices(Notice.objects.published())
-    tree = catalog_tree(notices)
+    tree = public_tree(request)
     item = tree.by_path.get(path.strip("/"))
     if item is None:
         raise Http404
     node_notices = notices.filter(catalog_node_id__in=tree.subtree_ids(item.node.path))
-    page = Paginator(node_notices.for_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(node_notices.for_list(), PAGE_SIZE, count=item.count)
+    page = paginator.get_page(request.GET.get("page"))
     ancestors = []
     parent_id = item.node.parent_id
-    by_id = {i.node.pk: i for i in tree.by_path.values()}
+    by_id = tree.by_id
     while parent_id:
         ancestors.insert(0, by_id[parent_id])
         parent_id = by_id[parent_id].node.parent_id
@@ -71,7 +70,7 @@ def catalog_csv(request: HttpRequest, path: str) -> StreamingHttpResponse:
 
     scope = get_scope(request)
     notices = scope.filter_notices(Notice.objects.published())
-    tree = catalog_tree(notices)
+    tree = public_tree(request)
     item = tree.by_path.get(path.strip("/"))
     if item is None:
         raise Http404

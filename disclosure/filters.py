@@ -10,8 +10,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import CatalogNode, Organization, descendant_ids
+from portal.scope import get_scope
 
+from .counts import (
+    organization_choices,
+    organization_pairs,
+    organization_subtree,
+    public_tree,
+    remembered_count,
+)
 from .models import Notice
 
 FIRST_YEAR = 2008  # the year the 条例 came into force
@@ -19,16 +26,6 @@ FIRST_YEAR = 2008  # the year the 条例 came into force
 
 def year_choices() -> list[tuple[int, int]]:
     return [(y, f"{y}") for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
-
-
-class CatalogChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: CatalogNode) -> str:
-        # Indented with ideographic spaces, so a resident sees where a node sits.
-        return "\u3000" * obj.depth + obj.name
-
-
-class CatalogFilter(django_filters.ModelChoiceFilter):
-    field_class = CatalogChoiceField
 
 
 class NoticeFilter(django_filters.FilterSet):
@@ -39,15 +36,13 @@ class NoticeFilter(django_filters.FilterSet):
         method="filter_title",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in the title")}),
     )
-    catalog = CatalogFilter(
-        label=_("Catalog"),
-        queryset=CatalogNode.objects.only("id", "name", "path", "parent_id"),
-        method="filter_catalog",
-        empty_label=_("All catalog nodes"),
+    # Choices come from the per-version cache (disclosure.counts), set in __init__: the
+    # form costs no query.
+    catalog = django_filters.ChoiceFilter(
+        label=_("Catalog"), method="filter_catalog", empty_label=_("All catalog nodes")
     )
-    organization = django_filters.ModelChoiceFilter(
+    organization = django_filters.ChoiceFilter(
         label=_("Issuing organisation"),
-        queryset=Organization.objects.only("id", "name", "short_name", "parent_id"),
         method="filter_organization",
         empty_label=_("All organisations"),
     )
@@ -68,25 +63,55 @@ class NoticeFilter(django_filters.FilterSet):
         model = Notice
         fields = ["q", "catalog", "organization", "kind", "year", "validity"]
 
-    def __init__(self, *args, organization_ids: set[int] | None = None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if organization_ids is not None:
-            self.filters["organization"].queryset = self.filters["organization"].queryset.filter(
-                id__in=organization_ids
+    def __init__(self, *args, request, every_organization: bool = False, **kwargs) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        self.tree = public_tree(request)
+        self.filters["catalog"].extra["choices"] = [
+            # Indented with ideographic spaces, so a resident sees where a node sits.
+            (item.node.pk, "\u3000" * item.node.depth + item.node.name)
+            for item in sorted(self.tree.by_path.values(), key=lambda item: item.node.path)
+        ]
+        if every_organization:  # the API: any organisation in the scope, by id
+            scope = get_scope(request)
+            ids = (
+                scope.organization_ids
+                if scope.organization
+                else {pk for pk, _parent in organization_pairs(request)}
             )
+            choices = [(pk, str(pk)) for pk in sorted(ids)]
+        else:
+            choices = organization_choices(request)
+        self.filters["organization"].extra["choices"] = choices
+
+    def applied(self) -> dict:
+        """The filters that narrow the list: the valid values given (as `qs` applies them)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()  # fills cleaned_data with every valid field
+        return {name: value for name, value in self.form.cleaned_data.items() if value}
+
+    def count(self) -> int:
+        """The number of notices the filter finds: from the catalog tree when nothing but the
+        catalog narrows the list, else counted once per public version."""
+        applied = self.applied()
+        if set(applied) <= {"catalog"}:
+            if "catalog" in applied:
+                return self.tree.by_id[int(applied["catalog"])].count
+            return sum(item.count for item in self.tree.roots)
+        name = "notice-list:" + "&".join(f"{key}={applied[key]}" for key in sorted(applied))
+        return remembered_count(self.request, name, self.qs)
 
     def filter_title(self, queryset, name, value):
         for word in value.split()[:5]:
             queryset = queryset.filter(title__icontains=word)
         return queryset
 
-    def filter_catalog(self, queryset, name, node):
-        pairs = CatalogNode.objects.values_list("id", "parent_id")
-        return queryset.filter(catalog_node_id__in=descendant_ids([node.pk], pairs))
+    def filter_catalog(self, queryset, name, node_id):
+        item = self.tree.by_id[int(node_id)]
+        return queryset.filter(catalog_node_id__in=self.tree.subtree_ids(item.node.path))
 
-    def filter_organization(self, queryset, name, org):
-        pairs = Organization.objects.values_list("id", "parent_id")
-        return queryset.filter(organization_id__in=descendant_ids([org.pk], pairs))
+    def filter_organization(self, queryset, name, org_id):
+        return queryset.filter(organization_id__in=organization_subtree(self.request, int(org_id)))
 
     def filter_year(self, queryset, name, year):
         # A range on the indexed column, in the site's time zone (a year

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from portal.public import remember
 from portal.qr import qr_svg
 from portal.scope import get_scope
 
+from .counts import scope_key
 from .filters import NoticeFilter
 from .models import Attachment, Notice
+from .models.notices import PUBLIC_RULE
+from .viewcounts import record_view
 
 PAGE_SIZE = 20
 
@@ -25,19 +35,53 @@ class PublicNoticeMixin:
         return get_scope(self.request).filter_notices(Notice.objects.published())
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count, rather than running COUNT over every public notice.
+
+    Deep pages find their ids first, in a subquery that reads only the list's index, and
+    then load those rows: OFFSET then skips index entries, not whole notices."""
+
+    DEEP_OFFSET = 200
+
+    def __init__(self, *args, count: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count = count  # shadows the cached_property
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        if isinstance(rows, QuerySet) and bottom >= self.DEEP_OFFSET:
+            rows = rows.filter(pk__in=rows.values("pk")[bottom:top])
+        else:
+            rows = rows[bottom:top]
+        return self._get_page(rows, number, self)
+
+
 class NoticeListView(PublicNoticeMixin, ListView):
+    """All public notices, newest first, filtered: the site-and-version query and the
+    page's rows; the count and the filter's choices come from the per-version cache."""
+
     template_name = "disclosure/notice_list.html"
     context_object_name = "notices"
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        scope = get_scope(self.request)
         self.filterset = NoticeFilter(
             self.request.GET or None,
             queryset=self.public_notices().for_list(),
-            organization_ids=None if scope.is_site_root else scope.organization_ids,
+            request=self.request,
         )
         return self.filterset.qs
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        return CountedPaginator(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+            count=self.filterset.count(),
+        )  # fmt: skip
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -45,41 +89,85 @@ class NoticeListView(PublicNoticeMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        # The form has a hundred options, each rendered through a template: the same HTML
+        # for every page of the same filter, so it is rendered once per public version.
+        name = f"{get_language()}:{scope_key(self.request)}:{context['query_string']}"
+        digest = hashlib.sha256(name.encode()).hexdigest()[:32]
+        context["filter_form"] = remember(
+            self.request,
+            f"notice-filter-form:{digest}",
+            lambda: render_to_string(
+                "disclosure/_notice_filter.html", {"filter": self.filterset}, self.request
+            ),
+        )
         return context
+
+
+_NOTICE = Notice._meta.db_table
+_HAS_ATTACHMENTS = RawSQL(
+    f'EXISTS (SELECT 1 FROM "{Attachment._meta.db_table}" a WHERE a.notice_id = "{_NOTICE}".id)',
+    (),
+    output_field=BooleanField(),
+)
+# Any notice that interprets, replaces or revises this one, public or not: the query for
+# the links themselves applies the public rule.
+_HAS_LINKS = RawSQL(
+    f'EXISTS (SELECT 1 FROM "{_NOTICE}" r WHERE r.interprets_id = "{_NOTICE}".id'
+    f' OR r.superseded_by_id = "{_NOTICE}".id OR r.revision_of_id = "{_NOTICE}".id)',
+    (),
+    output_field=BooleanField(),
+)
 
 
 @require_safe
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One notice. Anything not public is a 404, the same as an id that does not exist."""
     scope = get_scope(request)
+    now = timezone.now()
+    public = Notice.objects.published(now)
+    # One query for the notice, its node and organisation, and whether it has attachments
+    # or anything links to it; those lists are fetched only when there are some, so most
+    # notices take this query alone. (Plain SQL for the two flags: the ORM's Exists costs
+    # more to compile than the database takes to answer.)
     notice = (
-        scope.filter_notices(Notice.objects.published())
-        .select_related("catalog_node", "organization", "superseded_by", "interprets")
+        scope.filter_notices(public)
+        .select_related("catalog_node", "organization")
+        .annotate(has_attachments=_HAS_ATTACHMENTS, has_links=_HAS_LINKS)
         .filter(pk=pk)
         .first()
     )
     if notice is None:
         return withdrawn_or_404(request, pk)
-    Notice.count_view(notice.pk)
-    public = Notice.objects.published()
+    record_view(notice.pk)
     context = {
         "notice": notice,
-        "attachments": list(notice.attachments.all()),
-        # Links show only where the other end is public too.
-        "interpretations": list(public.filter(interprets=notice).only("id", "title")),
-        "interprets": notice.interprets
-        if notice.interprets_id and notice.interprets.is_published()
-        else None,
-        "superseded_by": (
-            notice.superseded_by
-            if notice.superseded_by_id and notice.superseded_by.is_published()
-            else None
-        ),
-        "supersedes": list(public.filter(superseded_by=notice).only("id", "title")),
-        "revisions": list(
-            notice.revisions.filter(status=Notice.Status.PUBLISHED).only("id", "published_at")
-        ),
+        "attachments": list(notice.attachments.all()) if notice.has_attachments else [],
         "qr_svg": qr_svg(request.build_absolute_uri(notice.get_absolute_url())),
+    }
+    # Links show only where the other end is public too.
+    links = [notice.interprets_id, notice.superseded_by_id]
+    related: list[Notice] = []
+    if notice.has_links or any(links):
+        related = list(
+            Notice.objects.filter(
+                Q(pk__in=[pk for pk in links if pk], **PUBLIC_RULE, published_at__lte=now)
+                | Q(interprets=notice, **PUBLIC_RULE, published_at__lte=now)
+                | Q(superseded_by=notice, **PUBLIC_RULE, published_at__lte=now)
+                | Q(revision_of=notice, status=Notice.Status.PUBLISHED)
+            ).only(
+                "id", "title", "published_at", "interprets_id", "superseded_by_id", "revision_of_id"
+            )  # fmt: skip
+        )
+    context |= {
+        "interprets": next((n for n in related if n.pk == notice.interprets_id), None),
+        "superseded_by": next((n for n in related if n.pk == notice.superseded_by_id), None),
+        "interpretations": [n for n in related if n.interprets_id == notice.pk],
+        "supersedes": [n for n in related if n.superseded_by_id == notice.pk],
+        "revisions": sorted(
+            (n for n in related if n.revision_of_id == notice.pk),
+            key=lambda n: (n.published_at, n.pk),
+            reverse=True,
+        ),
     }
     response = render(request, "disclosure/notice_detail.html", context)
     response.count_view = notice.pk  # counted again by the page cache on each hit

@@ -15,12 +15,22 @@ class PortalConfig(AppConfig):
 
         from .models import SiteProfile
 
+        from disclosure.models import Notice
+
         for model in (CatalogNode, Organization, SiteProfile):
             for signal in (post_save, post_delete):
                 signal.connect(_bump, sender=model, dispatch_uid=f"pagecache-{model.__name__}")
+        # The workflow bumps on publish, revise and withdraw; this also catches a public
+        # notice saved any other way (a data fix in the shell), never a draft's edits.
+        post_save.connect(_bump_if_public, sender=Notice, dispatch_uid="pagecache-Notice")
 
 
 def _bump(**kwargs) -> None:
     from .pagecache import bump_on_commit
 
     bump_on_commit()
+
+
+def _bump_if_public(instance, **kwargs) -> None:
+    if instance.status in ("published", "withdrawn"):
+        _bump()

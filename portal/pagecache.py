@@ -19,7 +19,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Value
+from django.db.models.functions import Greatest
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
@@ -48,11 +49,16 @@ def bump() -> None:
     now = timezone.now()
     upcoming = Notice.objects.filter(status=Notice.Status.PUBLISHED, published_at__gt=now)
     next_change = upcoming.aggregate(first=Min("published_at"))["first"]
+    # At least the clock in microseconds: a number never reused for another state, even
+    # after a database is restored from a backup (portal.public).
+    clock = int(now.timestamp() * 1_000_000)
     updated = PublicVersion.objects.filter(pk=1).update(
-        version=F("version") + 1, next_change_at=next_change
+        version=Greatest(F("version") + 1, Value(clock)), next_change_at=next_change
     )
     if not updated:
-        PublicVersion.objects.get_or_create(pk=1, defaults={"next_change_at": next_change})
+        PublicVersion.objects.get_or_create(
+            pk=1, defaults={"version": clock, "next_change_at": next_change}
+        )
 
 
 def bump_on_commit() -> None:
@@ -90,7 +96,9 @@ class PublicPageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         elder = request.COOKIES.get("elder") == "1"
-        raw = f"{current_version()}|{int(elder)}|{request.get_full_path()}"
+        from .public import public_state
+
+        raw = f"{public_state(request).version}|{int(elder)}|{request.get_full_path()}"
         key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
         etag = f'"{key[5:37]}"'
         entry = cache.get(key)
@@ -117,6 +125,6 @@ class PublicPageCacheMiddleware:
 
 def _count_view(pk: int | None) -> None:
     if pk:
-        from disclosure.models import Notice
+        from disclosure.viewcounts import record_view
 
-        Notice.count_view(pk)
+        record_view(pk)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 from catalog.models import Organization, organization_subtree_ids
 
 from .models import SiteProfile
+from .public import public_state, remember
 
 
 @dataclass
@@ -20,10 +21,19 @@ class Scope:
     is_site_root: bool
     _ids: set[int] | None = None
 
+    request: HttpRequest | None = None
+
     @property
     def organization_ids(self) -> set[int]:
         if self._ids is None:
-            self._ids = organization_subtree_ids(self.organization) if self.organization else set()
+            org = self.organization
+            self._ids = (
+                remember(
+                    self.request, f"org-subtree:{org.pk}", lambda: organization_subtree_ids(org)
+                )
+                if org
+                else set()
+            )
         return self._ids
 
     def filter_notices(self, queryset):
@@ -42,7 +52,7 @@ def get_scope(request: HttpRequest) -> Scope:
     cached = getattr(request, "_scope", None)
     if cached is not None:
         return cached
-    site = SiteProfile.load()
+    site = public_state(request).site
     slug = getattr(request, "scope_slug", None)
     root = site.organization if site else None
     if slug and (root is None or slug != root.slug):
@@ -50,10 +60,10 @@ def get_scope(request: HttpRequest) -> Scope:
             org = Organization.objects.select_related("parent").get(slug=slug)
         except Organization.DoesNotExist:
             # The 404 page itself renders with the site's own scope.
-            request._scope = Scope(site=site, organization=root, is_site_root=True)
+            request._scope = Scope(site=site, organization=root, is_site_root=True, request=request)
             raise Http404 from None
-        scope = Scope(site=site, organization=org, is_site_root=False)
+        scope = Scope(site=site, organization=org, is_site_root=False, request=request)
     else:
-        scope = Scope(site=site, organization=root, is_site_root=True)
+        scope = Scope(site=site, organization=root, is_site_root=True, request=request)
     request._scope = scope
     return scope

@@ -165,6 +165,11 @@ else:
 
 # Whole anonymous public pages, invalidated by publishing (portal.pagecache); 0 turns it off.
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 24 * 3600)
+# Counts and choices derived from the public content, kept per public version
+# (portal.public): never stale, so the time only bounds how long unused ones stay.
+PUBLIC_DATA_CACHE_SECONDS = envint("PUBLIC_DATA_CACHE_SECONDS", 24 * 3600)
+# Notice views are added up in each worker and written at most this often (disclosure.viewcounts).
+VIEW_COUNT_FLUSH_SECONDS = envint("VIEW_COUNT_FLUSH_SECONDS", 30)
 
 # --- Auth and sessions ----------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

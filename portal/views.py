@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from catalog.tree import catalog_tree
+from disclosure.counts import public_tree
 from disclosure.models import Notice
 
 from .scope import get_scope
@@ -19,7 +19,7 @@ HOME_LATEST = 10
 def home(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request)
     notices = scope.filter_notices(Notice.objects.published())
-    tree = catalog_tree(notices)
+    tree = public_tree(request)
     context = {
         "latest": list(notices.for_list()[:HOME_LATEST]),
         "top_nodes": tree.roots,
@@ -35,7 +35,7 @@ def guide(request: HttpRequest) -> HttpResponse:
     scope = get_scope(request)
     township = scope.township
     office = township.disclosure_office if township else None
-    tree = catalog_tree(scope.filter_notices(Notice.objects.published()))
+    tree = public_tree(request)
     context = {
         "township": township,
         "office": office,

@@ -17,6 +17,13 @@ from catalog.models import CatalogNode, Organization
 from ..sanitize import sanitize_html
 from .workflow import NoticeWorkflow
 
+# What makes a notice public besides its publish time (see NoticeQuerySet.published).
+PUBLIC_RULE = {
+    "status": "published",
+    "disclosure_mode": "proactive",
+    "revision_of__isnull": True,
+}
+
 
 class NoticeQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None) -> NoticeQuerySet:
@@ -27,12 +34,7 @@ class NoticeQuerySet(models.QuerySet):
         - A revision is never a notice of its own: once published, its content
           lives on the notice it revised.
         """
-        return self.filter(
-            status=Notice.Status.PUBLISHED,
-            disclosure_mode=Notice.Mode.PROACTIVE,
-            published_at__lte=now or timezone.now(),
-            revision_of__isnull=True,
-        )
+        return self.filter(**PUBLIC_RULE, published_at__lte=now or timezone.now())
 
     def withdrawn(self) -> NoticeQuerySet:
         """Withdrawn after having been public: their pages answer 410 with the reason."""
@@ -160,6 +162,7 @@ class Notice(NoticeWorkflow, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="supersedes",
+        db_index=False,  # a partial index below
     )
     disclosure_mode = models.CharField(
         _("disclosure attribute"), max_length=20, choices=Mode.choices, default=Mode.PROACTIVE
@@ -176,6 +179,7 @@ class Notice(NoticeWorkflow, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="interpretations",
+        db_index=False,  # a partial index below
         help_text=_("For an interpretation: the policy document it explains."),
     )
     posting_ends_on = models.DateField(
@@ -214,7 +218,7 @@ class Notice(NoticeWorkflow, models.Model):
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
     revision_of = models.ForeignKey(
         "self", verbose_name=_("revision of"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="revisions", editable=False,
+        related_name="revisions", editable=False, db_index=False,  # a partial index below
     )  # fmt: skip
 
     created_by = models.ForeignKey(
@@ -236,14 +240,24 @@ class Notice(NoticeWorkflow, models.Model):
         verbose_name_plural = _("notices")
         ordering = ["-published_at", "-id"]
         indexes = [
-            # The public lists: newest first, by catalog node or organisation.
+            # The public lists: newest first, by catalog node or organisation. `revision_of`
+            # is in the public rule (IS NULL), so the list and its count read only this index.
             models.Index(
-                fields=["status", "disclosure_mode", "published_at"], name="notice_public"
+                fields=["status", "disclosure_mode", "revision_of", "published_at", "id"],
+                name="notice_public_list",
             ),
             models.Index(fields=["catalog_node", "published_at"], name="notice_node_published"),
             models.Index(fields=["organization", "published_at"], name="notice_org_published"),
             # The staff to-do lists: what waits for which role, per organisation.
             models.Index(fields=["status", "review_role", "organization"], name="notice_queue"),
+            # Links between notices are rare: index only the rows that have one. A full
+            # index of a column that is NULL in nearly every row also misleads SQLite's
+            # planner once ANALYZE has run (it estimates every lookup to match all rows).
+            *(
+                models.Index(fields=[name], condition=Q(**{f"{name}__isnull": False}),
+                             name=f"notice_{name}")
+                for name in ("revision_of", "superseded_by", "interprets")
+            ),  # fmt: skip
         ]
         constraints = [
             models.CheckConstraint(
@@ -333,5 +347,5 @@ class Notice(NoticeWorkflow, models.Model):
             raise ValidationError(errors)
 
     @classmethod
-    def count_view(cls, pk: int) -> None:
-        cls.objects.filter(pk=pk).update(views=F("views") + 1)
+    def count_view(cls, pk: int, n: int = 1) -> None:
+        cls.objects.filter(pk=pk).update(views=F("views") + n)

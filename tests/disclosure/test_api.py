@@ -52,10 +52,13 @@ class ApiTests(BaseTestCase):
                 self.client.get("/api/notices/", {"page_size": 50})
             return len(ctx.captured_queries)
 
+        count()  # the first visit after a change computes the count (portal.public)
         small = count()
         for i in range(30):
             factories.notice(self.finance, title=f"公告{i}")
+        count()
         self.assertEqual(count(), small)
+        self.assertLessEqual(small, 3)
 
     def test_catalog_and_schema(self) -> None:
         tree = self.client.get("/api/catalog/").json()["catalog"]
