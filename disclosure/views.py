@@ -134,8 +134,9 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("catalog_node", "organization")
         .annotate(has_attachments=_HAS_ATTACHMENTS, has_links=_HAS_LINKS)
         .filter(pk=pk)
-        .first()
+        .order_by()[:1]
     )
+    notice = notice[0] if notice else None
     if notice is None:
         return withdrawn_or_404(request, pk)
     record_view(notice.pk)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from .public import public_state
 from .scope import get_scope
 
 
@@ -13,4 +14,6 @@ def site(request: HttpRequest) -> dict:
         "scope": scope,
         "site": SimpleLazyObject(lambda: get_scope(request).site),
         "elder_mode": request.COOKIES.get("elder") == "1",
+        # Keys the cached parts of base.html (the navigation, the footer).
+        "public_version": SimpleLazyObject(lambda: public_state(request).version),
     }
