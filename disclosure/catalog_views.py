@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from portal.scope import get_scope
 
-from .counts import public_tree
+from .counts import in_branch, public_tree
 from .models import Notice
 from .views import CountedPaginator
 
@@ -32,7 +32,7 @@ def catalog_node(request: HttpRequest, path: str) -> HttpResponse:
     item = tree.by_path.get(path.strip("/"))
     if item is None:
         raise Http404
-    node_notices = notices.filter(catalog_node_id__in=tree.subtree_ids(item.node.path))
+    node_notices = in_branch(notices, tree, item.node.path)
     paginator = CountedPaginator(node_notices.for_list(), PAGE_SIZE, count=item.count)
     page = paginator.get_page(request.GET.get("page"))
     ancestors = []
@@ -75,7 +75,7 @@ def catalog_csv(request: HttpRequest, path: str) -> StreamingHttpResponse:
     if item is None:
         raise Http404
     rows = (
-        notices.filter(catalog_node_id__in=tree.subtree_ids(item.node.path))
+        in_branch(notices, tree, item.node.path)
         .order_by("-published_at")
         .values_list(*CSV_COLUMNS)
     )

@@ -40,7 +40,7 @@ def public_tree(request: HttpRequest) -> CatalogTree:
     return remember(
         request,
         f"catalog-tree:{scope_key(request)}",
-        lambda: catalog_tree(scope.filter_notices(Notice.objects.published())),
+        lambda: catalog_tree(scope.filter_notices(Notice.objects.published(), to_count=True)),
     )
 
 
@@ -101,3 +101,21 @@ def organization_choices(request: HttpRequest) -> list[tuple[int, str]]:
 
 def organization_subtree(request: HttpRequest, org_id: int) -> set[int]:
     return descendant_ids([org_id], organization_pairs(request))
+
+
+# A branch holding more than this share of the public notices is read along the list's own
+# index (newest first, checking each notice's node) rather than through the per-node index,
+# which would fetch and sort every notice of the branch to show twenty.
+WIDE_BRANCH_SHARE = 0.05
+
+
+def in_branch(queryset: QuerySet, tree: CatalogTree, path: str) -> QuerySet:
+    """`queryset` limited to the catalog node at `path` and everything below it.
+
+    The database cannot merge the per-node index's sorted runs for several nodes: a wide
+    branch walks the newest-first list index instead (NoticeQuerySet.in_catalog_nodes);
+    the catalog tree's counts tell which."""
+    item = tree.by_path[path]
+    ids = tree.subtree_ids(path)
+    total = sum(root.count for root in tree.roots)
+    return queryset.in_catalog_nodes(ids, wide=item.count > WIDE_BRANCH_SHARE * total)

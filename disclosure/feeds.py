@@ -38,7 +38,7 @@ class LatestNoticesFeed(Feed):
         return _("Notices published under government information disclosure.")
 
     def items(self, obj=None):
-        return self.base().select_related("organization")[:FEED_ITEMS]
+        return self.base().select_related("organization").rows(0, FEED_ITEMS)
 
     def item_title(self, item: Notice) -> str:
         return item.title
@@ -77,7 +77,10 @@ class CatalogNodeFeed(LatestNoticesFeed):
     def items(self, obj: CatalogNode):
         ids = descendant_ids([obj.pk], CatalogNode.objects.values_list("id", "parent_id"))
         return (
-            self.base().filter(catalog_node_id__in=ids).select_related("organization")[:FEED_ITEMS]
+            self.base()
+            .filter(catalog_node_id__in=ids)
+            .select_related("organization")
+            .rows(0, FEED_ITEMS)
         )
 
 
@@ -101,9 +104,7 @@ class OrganizationFeed(LatestNoticesFeed):
 
     def items(self, obj: Organization):
         ids = organization_subtree_ids(obj)
-        return (
-            self.base().filter(organization_id__in=ids).select_related("organization")[:FEED_ITEMS]
-        )
+        return self.base().in_organizations(ids).select_related("organization").rows(0, FEED_ITEMS)
 
 
 class AtomOrganizationFeed(OrganizationFeed):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.scope import get_scope
 
 from .counts import (
+    in_branch,
     organization_choices,
     organization_pairs,
     organization_subtree,
@@ -22,6 +23,9 @@ from .counts import (
 from .models import Notice
 
 FIRST_YEAR = 2008  # the year the 条例 came into force
+# A filtered list counts at most this many notices and shows them in pages; past it, the
+# page says so and asks for a narrower filter.
+COUNT_CAP = 10_000
 
 
 def year_choices() -> list[tuple[int, int]]:
@@ -66,6 +70,7 @@ class NoticeFilter(django_filters.FilterSet):
     def __init__(self, *args, request, every_organization: bool = False, **kwargs) -> None:
         super().__init__(*args, request=request, **kwargs)
         self.tree = public_tree(request)
+        self.capped = False  # more than COUNT_CAP found: count() says COUNT_CAP
         self.filters["catalog"].extra["choices"] = [
             # Indented with ideographic spaces, so a resident sees where a node sits.
             (item.node.pk, "\u3000" * item.node.depth + item.node.name)
@@ -99,7 +104,10 @@ class NoticeFilter(django_filters.FilterSet):
                 return self.tree.by_id[int(applied["catalog"])].count
             return sum(item.count for item in self.tree.roots)
         name = "notice-list:" + "&".join(f"{key}={applied[key]}" for key in sorted(applied))
-        return remembered_count(self.request, name, self.qs)
+        # Bounded: counting every one of a million notices of one kind takes seconds.
+        found = remembered_count(self.request, name, self.qs.order_by()[: COUNT_CAP + 1])
+        self.capped = found > COUNT_CAP
+        return min(found, COUNT_CAP)
 
     def filter_title(self, queryset, name, value):
         for word in value.split()[:5]:
@@ -107,11 +115,10 @@ class NoticeFilter(django_filters.FilterSet):
         return queryset
 
     def filter_catalog(self, queryset, name, node_id):
-        item = self.tree.by_id[int(node_id)]
-        return queryset.filter(catalog_node_id__in=self.tree.subtree_ids(item.node.path))
+        return in_branch(queryset, self.tree, self.tree.by_id[int(node_id)].node.path)
 
     def filter_organization(self, queryset, name, org_id):
-        return queryset.filter(organization_id__in=organization_subtree(self.request, int(org_id)))
+        return queryset.in_organizations(organization_subtree(self.request, int(org_id)))
 
     def filter_year(self, queryset, name, year):
         # A range on the indexed column, in the site's time zone (a year

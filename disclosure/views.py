@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,7 +22,7 @@ from portal.scope import get_scope
 from .counts import scope_key
 from .filters import NoticeFilter
 from .models import Attachment, Notice
-from .models.notices import PUBLIC_RULE
+from .models.notices import PUBLIC_RULE, NoticeQuerySet
 from .viewcounts import record_view
 
 PAGE_SIZE = 20
@@ -36,12 +36,8 @@ class PublicNoticeMixin:
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count, rather than running COUNT over every public notice.
-
-    Deep pages find their ids first, in a subquery that reads only the list's index, and
-    then load those rows: OFFSET then skips index entries, not whole notices."""
-
-    DEEP_OFFSET = 200
+    """A paginator told its count, rather than running COUNT over every public notice;
+    a page of notices is read ids first (NoticeQuerySet.rows)."""
 
     def __init__(self, *args, count: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -54,8 +50,8 @@ class CountedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
-        if isinstance(rows, QuerySet) and bottom >= self.DEEP_OFFSET:
-            rows = rows.filter(pk__in=rows.values("pk")[bottom:top])
+        if isinstance(rows, NoticeQuerySet):
+            rows = rows.rows(bottom, top)
         else:
             rows = rows[bottom:top]
         return self._get_page(rows, number, self)

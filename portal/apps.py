@@ -12,10 +12,9 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from catalog.models import CatalogNode, Organization
+        from disclosure.models import Notice
 
         from .models import SiteProfile
-
-        from disclosure.models import Notice
 
         for model in (CatalogNode, Organization, SiteProfile):
             for signal in (post_save, post_delete):

@@ -36,11 +36,17 @@ class Scope:
             )
         return self._ids
 
-    def filter_notices(self, queryset):
-        """Limit a notice queryset to the scope; the site's own root needs no filter."""
+    def filter_notices(self, queryset, *, to_count: bool = False):
+        """Limit a notice queryset to the scope; the site's own root needs no filter.
+
+        - Lists, newest first, walk the list index (NoticeQuerySet.in_organizations).
+        - `to_count`: for counting every notice of the scope, through the per-organisation
+          index instead."""
         if self.is_site_root or self.organization is None:
             return queryset
-        return queryset.filter(organization_id__in=self.organization_ids)
+        if to_count:
+            return queryset.filter(organization_id__in=self.organization_ids)
+        return queryset.in_organizations(self.organization_ids)
 
     @property
     def township(self) -> Organization | None:

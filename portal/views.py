@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     notices = scope.filter_notices(Notice.objects.published())
     tree = public_tree(request)
     context = {
-        "latest": list(notices.for_list()[:HOME_LATEST]),
+        "latest": list(notices.for_list().rows(0, HOME_LATEST)),
         "top_nodes": tree.roots,
         "annual_reports_node": tree.by_path.get("other/annual-reports"),
         "disclosure_rules_node": tree.by_path.get("documents/disclosure-rules"),

@@ -3,6 +3,8 @@ never stale; the version never repeats; views are counted in batches."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -123,3 +125,16 @@ class ListCountTests(BaseTestCase):
             response = self.client.get(f"/notices/?{query}")
             shown = response.context["paginator"].count
             self.assertEqual(shown, response.context["filter"].qs.count(), query)
+
+    def test_a_filtered_count_is_bounded(self) -> None:
+        for i in range(5):
+            factories.notice(self.civil, title=f"要闻{i}", catalog="news/highlights", kind="news")
+        with mock.patch("disclosure.filters.COUNT_CAP", 3):
+            response = self.client.get("/notices/?kind=news")
+        self.assertEqual(response.context["paginator"].count, 3)
+        self.assertContains(response, "超过 3 条")
+        self.assertEqual(len(response.context["notices"]), 3)
+        # Not bounded: the catalog alone is counted from the catalog tree, exactly.
+        node = factories.node("news").pk
+        response = self.client.get(f"/notices/?catalog={node}")
+        self.assertEqual(response.context["paginator"].count, 5)
