@@ -64,6 +64,8 @@ class Page:
     size: int = 0
     queries_miss: int | None = None
     queries_warm: int | None = None
+    first_ms: float | None = None  # in-process, the first request after a change
+    first_queries: int | None = None
     note: str = ""
 
     @property
@@ -206,9 +208,17 @@ def probe(pages: list[Page]) -> None:
                 response = client.get(url)
         return response.status_code, len(response.content), len(queries)
 
+    from django.core.cache import cache
+
     for page in pages:
         with override_settings(**COLD_OVERRIDE[COLD]):
             page.status, page.size, page.queries_miss = hit(page.url, 2)
+            if page.status == 200 and page.key != "constant":
+                # As after a publication: nothing of the new version is cached yet.
+                cache.clear()
+                start = time.perf_counter()
+                _status, _size, page.first_queries = hit(page.url, 1)
+                page.first_ms = (time.perf_counter() - start) * 1000
         if page.status == 200:
             _status, _size, page.queries_warm = hit(page.url, 3)
 
@@ -509,6 +519,15 @@ def report(args, var: Path, pages, facts, results, servers, elapsed: float) -> s
             if COLD == "app"
             else "`BENCH_CACHE=off` (DummyCache: every cache lookup misses)."
         ),
+        "- The first request after a publication (in-process, every cache entry of the old "
+        "version unused; counts and catalog trees recomputed): "
+        + ", ".join(
+            f"{page.label} {page.first_ms:,.0f} ms / {page.first_queries} SQL"
+            for page in pages
+            if page.first_ms is not None
+        )
+        + ". Each worker pays it once per version with the local-memory cache, the whole "
+        "site once with Redis.",
         f"- Peak RSS (VmHWM) of the gunicorn workers: {max(peaks.values(), default=0):.0f} MB "
         f"(all {len(peaks)}: {', '.join(f'{mb:.0f}' for mb in sorted(peaks.values()))} MB).",
     ]
