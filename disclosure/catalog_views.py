@@ -75,9 +75,7 @@ def catalog_csv(request: HttpRequest, path: str) -> StreamingHttpResponse:
     if item is None:
         raise Http404
     rows = (
-        in_branch(notices, tree, item.node.path)
-        .order_by("-published_at")
-        .values_list(*CSV_COLUMNS)
+        in_branch(notices, tree, item.node.path).order_by("-published_at").values_list(*CSV_COLUMNS)
     )
 
     class Echo:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -143,7 +144,11 @@ class QueryCountTests(BaseTestCase):
     - The first visit after a change (cold) computes the counts and choices the public
       version keeps (portal.public); every later visit (warm) makes at most 3 queries.
     - The whole-page cache is off here (tests/conftest.py): these are page-cache misses.
+    - Views are counted in batches, as in production (not one write per view).
     """
+
+    def setUp(self) -> None:
+        self.enterContext(override_settings(VIEW_COUNT_FLUSH_SECONDS=3600))
 
     def count_queries(self, url: str) -> int:
         with CaptureQueriesContext(connection) as ctx:
@@ -208,4 +213,3 @@ class QueryCountTests(BaseTestCase):
         response = self.client.get(reverse("notice-list"))
         self.assertContains(response, "1000")
         self.assertEqual(response.context["paginator"].count, 1000)
-
