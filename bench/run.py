@@ -9,7 +9,7 @@
   i.e. Django's DummyCache for every cache (--cold dummy).
 - Probes every page in-process first: HTTP status, size, SQL queries on a repeat hit
   with and without the cache. A page whose warm repeat hit makes no fewer queries than
-  a miss has no page cache yet: it is measured once (on the cold server) and the
+  a miss is not page-cached: it is measured once (on the cold server) and the
   table says so.
 - Each round runs the constant view (/bench/constant/) at its start and its middle,
   and every page in between, one `wrk -t1 -c8 -d<duration>s --latency` each; after
@@ -475,7 +475,7 @@ def table(pages: list[Page], results: dict, constant: Page) -> list[str]:
             series = results[(page.key, mode)]
             cache = "warm (2nd hit)" if mode == "warm" else "miss"
             if not page.cached:
-                cache = "miss (no page cache yet)"
+                cache = "miss (not page-cached)"
             queries = page.queries_warm if mode == "warm" else page.queries_miss
             rules = checks(page, mode)
             result = verdict(series, rules)
