@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from catalog.models import Organization, descendant_ids
 from catalog.tree import CatalogTree, catalog_tree
 from portal.public import remember
-from portal.scope import get_scope
+from portal.scope import get_scope, organization_pairs
 
 from .models import Notice
 
@@ -48,15 +48,6 @@ def remembered_count(request: HttpRequest, name: str, queryset: QuerySet) -> int
     """`queryset.count()`, once per public version; `name` says what the queryset is."""
     digest = hashlib.sha256(name.encode()).hexdigest()[:32]
     return remember(request, f"count:{scope_key(request)}:{digest}", queryset.count)
-
-
-def organization_pairs(request: HttpRequest) -> list[tuple[int, int | None]]:
-    """(id, parent_id) of every organisation."""
-    return remember(
-        request,
-        "organization-pairs",
-        lambda: list(Organization.objects.values_list("id", "parent_id")),
-    )
 
 
 def organization_choices(request: HttpRequest) -> list[tuple[int, str]]:

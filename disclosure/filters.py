@@ -10,12 +10,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.scope import get_scope
+from portal.scope import get_scope, organization_pairs
 
 from .counts import (
     in_branch,
     organization_choices,
-    organization_pairs,
     organization_subtree,
     public_tree,
     remembered_count,

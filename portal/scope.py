@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest
 
-from catalog.models import Organization, organization_subtree_ids
+from catalog.models import Organization, descendant_ids
 
 from .models import SiteProfile
 from .public import public_state, remember
@@ -27,13 +27,7 @@ class Scope:
     def organization_ids(self) -> set[int]:
         if self._ids is None:
             org = self.organization
-            self._ids = (
-                remember(
-                    self.request, f"org-subtree:{org.pk}", lambda: organization_subtree_ids(org)
-                )
-                if org
-                else set()
-            )
+            self._ids = descendant_ids([org.pk], organization_pairs(self.request)) if org else set()
         return self._ids
 
     def filter_notices(self, queryset, *, to_count: bool = False):
@@ -51,6 +45,16 @@ class Scope:
     @property
     def township(self) -> Organization | None:
         return self.organization.township() if self.organization else None
+
+
+def organization_pairs(request: HttpRequest | None) -> list[tuple[int, int | None]]:
+    """(id, parent_id) of every organisation, kept per public version (organisation edits
+    bump it): every subtree of the organisation tree is derived from these."""
+    return remember(
+        request,
+        "organization-pairs",
+        lambda: list(Organization.objects.values_list("id", "parent_id")),
+    )
 
 
 def get_scope(request: HttpRequest) -> Scope:
