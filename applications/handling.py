@@ -17,9 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Organization
+from portal.workdays import Pause as CalendarPause
+from portal.workdays import compute_deadline, working_days_left
 
 from .fees import fee_per_item, fee_per_page
 from .models import Application, ApplicationEvent, Outcome, Pause
+from .permissions import applications_handled_by, can_approve_extension
 
 Status = Application.Status
 Action = ApplicationEvent.Action
@@ -31,6 +34,7 @@ MAX_EXTENSION = 20  # working days, once (art. 33)
 FEE_PAY_WITHIN = 20  # working days from the day after the notice (国办函〔2020〕109号)
 MAIL_ATTACHMENTS_MAX_BYTES = 15 * 1024 * 1024
 OPEN = (Status.PENDING, Status.RECEIVED, Status.CORRECTION, Status.CONSULTING, Status.FEE)
+REMIND_AT = (5, 3, 1)  # working days left when the handler is reminded (and listed as due)
 
 
 class InvalidStep(Exception):
@@ -40,9 +44,6 @@ class InvalidStep(Exception):
 def deadline_for(application: Application):
     """The reply deadline with how it was computed (portal.workdays.Deadline), or None
     before the receipt date is known."""
-    from portal.workdays import Pause as CalendarPause
-    from portal.workdays import compute_deadline
-
     if application.received_on is None:
         return None
     pauses = [
@@ -54,9 +55,29 @@ def deadline_for(application: Application):
     )
 
 
-def _working_day_after(start: date, days: int) -> date | None:
-    from portal.workdays import compute_deadline
+def applications_due_for(user, today: date) -> tuple[list[Application], list[Application]]:
+    """The open applications this person handles that are overdue or due within
+    max(REMIND_AT) working days, most urgent first (each with `due` and `days_left`); and
+    those whose deadline falls in a year with no calendar entered (flagged, never guessed).
+    """
+    urgent, no_calendar = [], []
+    handled = applications_handled_by(user).filter(status__in=OPEN).prefetch_related("pauses")
+    for application in handled:
+        deadline = deadline_for(application)
+        if deadline is not None and deadline.missing_years:
+            application.due, application.days_left = None, None
+            no_calendar.append(application)
+        if deadline is None or deadline.due is None:
+            continue
+        left = working_days_left(today, deadline.due)
+        if left is not None and left <= max(REMIND_AT):
+            application.due, application.days_left = deadline.due, left
+            urgent.append(application)
+    urgent.sort(key=lambda a: a.days_left)
+    return urgent, no_calendar
 
+
+def _working_day_after(start: date, days: int) -> date | None:
     return compute_deadline(start, days).due
 
 
@@ -181,8 +202,6 @@ def extend(
 ) -> None:  # fmt: skip
     """Once, at most 20 working days, approved by the head of the disclosure office,
     before the deadline has passed; the applicant is told."""
-    from .permissions import can_approve_extension
-
     with transaction.atomic():
         a = _locked(application)
         _expect(a, Status.RECEIVED, Status.CONSULTING)

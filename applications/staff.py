@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import Workbook
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +20,8 @@ from catalog.models import Organization
 
 from . import handling
 from .models import Application, Outcome
-from .permissions import can_handle
+from .permissions import applications_handled_by, can_handle
+from .privacy import mask_id, mask_name, mask_phone
 
 Status = Application.Status
 
@@ -167,13 +172,6 @@ def safe_cell(value):
 
 def export(request: HttpRequest) -> HttpResponse:
     """The applications this person handles, as XLSX, with masked personal data."""
-    import io
-
-    from openpyxl import Workbook
-
-    from .permissions import applications_handled_by
-    from .privacy import mask_id, mask_name, mask_phone
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("applications")[:31]

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from disclosure.models import Notice
+from disclosure.publication import public_notices
 from portal.scope import get_scope
 
 from . import ratelimit
@@ -129,7 +129,7 @@ def suggest(request: HttpRequest) -> JsonResponse:
     words = [w for w in request.GET.get("q", "").split() if len(w) >= 2][:3]
     if not words:
         return JsonResponse({"results": []})
-    notices = get_scope(request).filter_notices(Notice.objects.published())
+    notices = public_notices(request)
     for word in words:
         notices = notices.filter(title__icontains=word)
     results = [

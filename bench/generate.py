@@ -107,7 +107,7 @@ def build_county(rng: random.Random) -> tuple[object, list[Town]]:
     from django.contrib.auth.hashers import make_password
 
     from catalog.models import Membership, Organization
-    from portal.demo import township as demo
+    from demo import township as demo
     from portal.models import SiteProfile
 
     from .phrases import TOWNSHIPS, VILLAGE_HEADS, VILLAGE_TAILS
@@ -200,8 +200,8 @@ def make_attachment_files() -> list[dict]:
     from django.core.files.base import ContentFile, File
     from django.core.files.storage import default_storage
 
+    from demo.documents import make_docx, make_pdf, make_xlsx
     from disclosure.uploads import clean_upload
-    from portal.demo.documents import make_docx, make_pdf, make_xlsx
 
     headers = ["序号", "村（社区）", "户主", "人数", "金额（元）"]
     rows = [[n, "东坪村", f"王*{n}", 3, 1260.00 + n] for n in range(1, 21)]

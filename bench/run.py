@@ -241,7 +241,7 @@ class Server:
         self.log = OUT_DIR / f"gunicorn-{name}.log"
         self.log.write_text("")
         cmd = [
-            sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
             "--workers", str(workers), "--worker-class", "sync",
             "--bind", f"127.0.0.1:{self.port}", "--timeout", "60",
             "--log-level", "warning", "--error-logfile", str(self.log), "--chdir", str(BASE_DIR),

@@ -8,8 +8,8 @@ that is the "cold" server of `bench.run` (cache misses on every request).
 import copy
 import os
 
-from portal.settings import *  # noqa: F403
-from portal.settings import BASE_DIR, TEMPLATES
+from config.settings import *  # noqa: F403
+from config.settings import BASE_DIR, TEMPLATES
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"

@@ -5,14 +5,14 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from portal import urls as portal_urls
+from config import urls as portal_urls
 
 
 @require_safe
 def constant(request: HttpRequest) -> HttpResponse:
     """A constant ~20 KB page through a template and the full middleware stack, no SQL.
 
-    Rendered on every request: the portal's page cache (portal.pagecache) is told not
+    Rendered on every request: the portal's page cache (config.pagecache) is told not
     to keep it, so the anchor stays "the cheapest view", not "a cache hit".
     """
     response = render(request, "bench/constant.html")

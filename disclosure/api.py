@@ -10,11 +10,11 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from catalog.tree import TreeNode
-from portal.scope import get_scope
 
 from .counts import public_tree
 from .filters import NoticeFilter
 from .models import Notice
+from .publication import public_notices
 from .views import CountedPaginator
 
 MAX_PAGE_SIZE = 100
@@ -40,7 +40,7 @@ def notice_summary(request: HttpRequest, n: Notice) -> dict:
 
 
 def _public(request: HttpRequest):
-    return get_scope(request).filter_notices(Notice.objects.published())
+    return public_notices(request)
 
 
 @require_safe
@@ -92,10 +92,10 @@ def notice_detail(request: HttpRequest, pk: int) -> JsonResponse:
             for a in notice.attachments.all()
         ],
         "interpretations": list(
-            Notice.objects.published().filter(interprets=notice).values_list("id", flat=True)
+            public_notices(None).filter(interprets=notice).values_list("id", flat=True)
         ),
         "interprets": notice.interprets_id if notice.interprets_id and
-        Notice.objects.published().filter(pk=notice.interprets_id).exists() else None,
+        public_notices(None).filter(pk=notice.interprets_id).exists() else None,
     }  # fmt: skip
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 

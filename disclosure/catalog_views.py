@@ -4,16 +4,17 @@ Here rather than in `catalog`, which knows no other app of ours."""
 
 from __future__ import annotations
 
+import csv
+
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from portal.scope import get_scope
-
 from .counts import in_branch, public_tree
 from .models import Notice
+from .publication import public_notices
 from .views import CountedPaginator
 
 PAGE_SIZE = 20
@@ -26,8 +27,7 @@ def catalog_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def catalog_node(request: HttpRequest, path: str) -> HttpResponse:
-    scope = get_scope(request)
-    notices = scope.filter_notices(Notice.objects.published())
+    notices = public_notices(request)
     tree = public_tree(request)
     item = tree.by_path.get(path.strip("/"))
     if item is None:
@@ -66,10 +66,7 @@ def _csv_cell(value) -> str:
 def catalog_csv(request: HttpRequest, path: str) -> StreamingHttpResponse:
     """The node's public notices as CSV (UTF-8 with BOM, so Excel and WPS read Chinese),
     streamed in chunks."""
-    import csv
-
-    scope = get_scope(request)
-    notices = scope.filter_notices(Notice.objects.published())
+    notices = public_notices(request)
     tree = public_tree(request)
     item = tree.by_path.get(path.strip("/"))
     if item is None:

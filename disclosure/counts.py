@@ -19,7 +19,7 @@ from catalog.tree import CatalogTree, catalog_tree
 from portal.public import remember
 from portal.scope import get_scope, organization_pairs
 
-from .models import Notice
+from .publication import public_notices
 
 # The organisation filter lists the scope's organisation and as many levels below it as fit
 # in this many entries: a select of hundreds of villages is no use on a phone, and each
@@ -36,11 +36,10 @@ def scope_key(request: HttpRequest) -> str:
 
 def public_tree(request: HttpRequest) -> CatalogTree:
     """The catalog with the number of public notices in the page's scope under each node."""
-    scope = get_scope(request)
     return remember(
         request,
         f"catalog-tree:{scope_key(request)}",
-        lambda: catalog_tree(scope.filter_notices(Notice.objects.published(), to_count=True)),
+        lambda: catalog_tree(public_notices(request, to_count=True)),
     )
 
 

@@ -13,6 +13,7 @@ from catalog.models import CatalogNode, Organization, descendant_ids, organizati
 from portal.scope import get_scope
 
 from .models import Notice
+from .publication import public_notices
 
 FEED_ITEMS = 30
 
@@ -25,7 +26,7 @@ class LatestNoticesFeed(Feed):
         return None
 
     def base(self):
-        return get_scope(self.request).filter_notices(Notice.objects.published())
+        return public_notices(self.request)
 
     def title(self, obj=None) -> str:
         site = get_scope(self.request).site

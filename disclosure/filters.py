@@ -20,8 +20,8 @@ from .counts import (
     remembered_count,
 )
 from .models import Notice
+from .models.notices import FIRST_YEAR
 
-FIRST_YEAR = 2008  # the year the 条例 came into force
 # A filtered list counts at most this many notices and shows them in pages; past it, the
 # page says so and asks for a narrower filter.
 COUNT_CAP = 10_000

@@ -67,8 +67,8 @@ from portal.progress import Progress
 from portal.public import remember
 from portal.scope import get_scope
 
-from .filters import FIRST_YEAR
 from .models import Attachment, Notice
+from .models.notices import FIRST_YEAR
 from .pii import extract_text, html_text
 
 logger = logging.getLogger(__name__)
@@ -1017,6 +1017,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         )
     response = render(request, "disclosure/search.html", context)
     # Queries are whatever people type: cached, they would push the catalog pages out of
-    # the whole-page cache (portal.pagecache), and a search is cheap enough uncached.
+    # the whole-page cache (config.pagecache), and a search is cheap enough uncached.
     response.no_page_cache = True
     return response

@@ -6,6 +6,7 @@ from django.urls import reverse
 from catalog.models import CatalogNode
 
 from .models import Notice
+from .publication import public_notices
 
 
 class NoticeSitemap(Sitemap):
@@ -15,7 +16,7 @@ class NoticeSitemap(Sitemap):
     limit = 50_000
 
     def items(self):
-        return Notice.objects.published().only("id", "updated_at").order_by("id")
+        return public_notices(None).only("id", "updated_at").order_by("id")
 
     def lastmod(self, item: Notice):
         return item.updated_at

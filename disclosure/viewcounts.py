@@ -19,6 +19,8 @@ from collections import Counter
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+from .models import Notice
+
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
@@ -44,8 +46,6 @@ def flush() -> None:
         _last_flush = time.monotonic()
     if not counts:
         return
-    from .models import Notice
-
     try:
         with transaction.atomic():
             for notice_id, n in sorted(counts.items()):

@@ -22,7 +22,8 @@ from portal.scope import get_scope
 from .counts import scope_key
 from .filters import NoticeFilter
 from .models import Attachment, Notice
-from .models.notices import PUBLIC_RULE, NoticeQuerySet
+from .models.notices import NoticeQuerySet
+from .publication import public_notices, public_q
 from .viewcounts import record_view
 
 PAGE_SIZE = 20
@@ -32,7 +33,7 @@ class PublicNoticeMixin:
     """Every public notice query starts here: published, and inside the page's scope."""
 
     def public_notices(self):
-        return get_scope(self.request).filter_notices(Notice.objects.published())
+        return public_notices(self.request)
 
 
 class CountedPaginator(Paginator):
@@ -147,9 +148,12 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if notice.has_links or any(links):
         related = list(
             Notice.objects.filter(
-                Q(pk__in=[pk for pk in links if pk], **PUBLIC_RULE, published_at__lte=now)
-                | Q(interprets=notice, **PUBLIC_RULE, published_at__lte=now)
-                | Q(superseded_by=notice, **PUBLIC_RULE, published_at__lte=now)
+                public_q(now)
+                & (
+                    Q(pk__in=[pk for pk in links if pk])
+                    | Q(interprets=notice)
+                    | Q(superseded_by=notice)
+                )
                 | Q(revision_of=notice, status=Notice.Status.PUBLISHED)
             ).only(
                 "id", "title", "published_at", "interprets_id", "superseded_by_id", "revision_of_id"
@@ -190,7 +194,7 @@ def corrections(request: HttpRequest) -> HttpResponse:
     revised = scope.filter_notices(
         Notice.objects.filter(
             status=Notice.Status.PUBLISHED, revision_of__isnull=False,
-            revision_of__in=Notice.objects.published(),
+            revision_of__in=public_notices(None),
         )
     ).select_related("organization", "revision_of")  # fmt: skip
     entries = sorted(
@@ -211,11 +215,10 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     - the type we determined from the content at upload, `nosniff`,
     - a CSP that forbids everything, in case a browser renders it anyway.
     """
-    scope = get_scope(request)
     attachment = get_object_or_404(
-        Attachment.objects.filter(
-            notice__in=scope.filter_notices(Notice.objects.published()).values("id")
-        ).filter(Q(notice_id=pk)),
+        Attachment.objects.filter(notice__in=public_notices(request).values("id")).filter(
+            Q(notice_id=pk)
+        ),
         pk=attachment_pk,
     )
     response = FileResponse(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from catalog.models import CatalogNode, IndexSequence, Organization
 from disclosure.models import Attachment, Notice
+from disclosure.publication import publication_changed
 
 _serial = itertools.count(1)
 
@@ -50,6 +51,8 @@ def notice(
     if obj.status in (Notice.Status.APPROVED, Notice.Status.PUBLISHED):
         obj.confidentiality_reviewed_at = timezone.now()
     obj.save()
+    if obj.status in (Notice.Status.PUBLISHED, Notice.Status.WITHDRAWN):
+        publication_changed(obj)  # as every writer of a public notice does
     return obj
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,24 +17,48 @@ from catalog.models import CatalogNode, Organization
 from ..sanitize import sanitize_html
 from .workflow import NoticeWorkflow
 
-# What makes a notice public besides its publish time (see NoticeQuerySet.published).
-PUBLIC_RULE = {
-    "status": "published",
-    "disclosure_mode": "proactive",
-    "revision_of__isnull": True,
-}
+# The year the 条例 came into force: no notice of the portal is published before it.
+FIRST_YEAR = 2008
+
+
+# --- the public rule ---------------------------------------------------------------------
+# Written here once, in three spellings side by side: the queryset filter (`public_q`), the
+# instance test (`Notice.is_public_at`) and the SQL of raw queries (`public_sql`, compiled
+# from the filter by Django itself). tests/disclosure/test_publication.py checks that they
+# agree row by row for every state; everyone else reaches them through
+# disclosure.publication, the one door for publication.
+
+
+def public_q(now: datetime | None) -> Q:
+    """What the public may see at `now`: published, proactively disclosed, not a revision,
+    and its publish time reached.
+
+    - A future publish time is derived here, not by a job: the notice appears by itself
+      once `published_at <= now`.
+    - A revision is never a notice of its own: once published, its content lives on the
+      notice it revised.
+    - `now=None`: public now or from a set time on (what the search index holds, so that a
+      scheduled notice is found from its time on without being indexed again).
+    """
+    rule = Q(status="published", disclosure_mode="proactive", revision_of__isnull=True)
+    if now is None:
+        return rule & Q(published_at__isnull=False)
+    return rule & Q(published_at__lte=now)
+
+
+def public_sql(now: datetime) -> tuple[str, list]:
+    """`public_q(now)` as an SQL condition on the notice table (named by its table name,
+    not an alias) with its parameters, for raw queries that join it (search)."""
+    query = Notice.objects.filter(public_q(now)).query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.compile(query.where)
+    return sql, list(params)
 
 
 class NoticeQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None) -> NoticeQuerySet:
-        """What the public may see: published, proactively disclosed, publish time reached.
-
-        - A future publish time is derived here, not by a job: the notice
-          appears by itself once `published_at <= now`.
-        - A revision is never a notice of its own: once published, its content
-          lives on the notice it revised.
-        """
-        return self.filter(**PUBLIC_RULE, published_at__lte=now or timezone.now())
+        """What the public may see now (or at `now`): `public_q`."""
+        return self.filter(public_q(now or timezone.now()))
 
     def withdrawn(self) -> NoticeQuerySet:
         """Withdrawn after having been public: their pages answer 410 with the reason."""
@@ -347,12 +371,17 @@ class Notice(NoticeWorkflow, models.Model):
         return reverse("notice-detail", args=[self.revision_of_id or self.pk])
 
     def is_published(self, now: datetime | None = None) -> bool:
+        """`public_q(now or timezone.now())` for this one notice, without a query."""
+        return self.is_public_at(now or timezone.now())
+
+    def is_public_at(self, now: datetime | None) -> bool:
+        """`public_q(now)`, in Python; `now=None` as there: public now or from a set time on."""
         return (
             self.status == self.Status.PUBLISHED
             and self.disclosure_mode == self.Mode.PROACTIVE
             and self.revision_of_id is None
             and self.published_at is not None
-            and self.published_at <= (now or timezone.now())
+            and (now is None or self.published_at <= now)
         )
 
     is_published.boolean = True  # type: ignore[attr-defined]

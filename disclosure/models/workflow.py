@@ -15,6 +15,13 @@ Every transition follows the same steps, so each reads top to bottom:
 5. one `NoticeEvent` with the actor, the from/to status, the comment and a hash
    of the content as it stood;
 6. mail to the next person, after commit.
+
+What public content a transition changes goes through disclosure.publication, the one
+door: the search index in the same transaction, the public version after commit.
+
+The modules the transitions call at run time (permissions, notifications, publication)
+are built on this model and import it, so they are imported in the methods: the one
+reason for a function-level import in this package.
 """
 
 from __future__ import annotations
@@ -33,10 +40,12 @@ from django.utils.translation import gettext as _
 
 from catalog.models import IndexSequence
 
+from .. import pii
+from .events import NoticeEvent
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
-    from .events import NoticeEvent
     from .notices import Notice
 
 # How far in the past a "publish now" time may lie (a slow form, a clock a
@@ -92,8 +101,6 @@ class NoticeWorkflow:
             setattr(self, field.attname, getattr(fresh, field.attname))
 
     def _record(self, by, action: str, old_status: str, **fields) -> NoticeEvent:
-        from .events import NoticeEvent
-
         event = NoticeEvent.objects.create(
             notice=self,
             actor=by,
@@ -103,7 +110,7 @@ class NoticeWorkflow:
             content_hash=self.content_hash(),
             **fields,
         )
-        from ..notifications import notify
+        from ..notifications import notify  # built on this model (module docstring)
 
         transaction.on_commit(partial(notify, event.pk))
         return event
@@ -120,8 +127,6 @@ class NoticeWorkflow:
 
     def personal_numbers(self) -> list:
         """Unmasked ID-card, mobile and bank-card numbers in the text and the attachments."""
-        from .. import pii
-
         hits = pii.find_numbers(self.title, _("title")) + pii.find_numbers(
             self.summary, _("summary")
         )
@@ -238,8 +243,8 @@ class NoticeWorkflow:
         - The index number is taken under the same lock, and never reused.
         - A revision is published at once and replaces its original's content.
         """
-        from .. import search
         from ..permissions import can_publish
+        from ..publication import publication_changed
 
         with transaction.atomic():
             notice = self._locked()
@@ -249,7 +254,6 @@ class NoticeWorkflow:
             at = at or now
             notice._check_publishable(at, now)
             old = notice.status
-            transaction.on_commit(_bump_public_version)
             if notice.revision_of_id:
                 notice._publish_revision(by, now)
             else:
@@ -260,12 +264,13 @@ class NoticeWorkflow:
                 notice.status, notice.published_at = notice.Status.PUBLISHED, at
                 notice.save(update_fields=["status", "published_at", "index_number", "updated_at"])
                 notice._record(by, "scheduled" if at > now else "published", old, role="publisher")
-                search.index_notice(notice)  # same transaction: found exactly when public
+                publication_changed(notice)  # same transaction: found exactly when public
         self._sync(notice)
 
     def withdraw(self, by: AbstractBaseUser, *, reason: str) -> None:
         """Take a published notice down; its page then says why and when (410)."""
         from ..permissions import can_publish
+        from ..publication import publication_changed
 
         with transaction.atomic():
             notice = self._locked()
@@ -277,11 +282,8 @@ class NoticeWorkflow:
             notice.status, notice.withdrawn_at = notice.Status.WITHDRAWN, timezone.now()
             notice.withdrawal_reason = reason.strip()
             notice.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "updated_at"])
-            transaction.on_commit(_bump_public_version)
             notice._record(by, "withdrawn", old, role="publisher", comment=notice.withdrawal_reason)
-            from .. import search
-
-            search.remove_notice(notice.pk)  # same transaction: never found once withdrawn
+            publication_changed(notice)  # same transaction: never found once withdrawn
         self._sync(notice)
 
     def start_revision(self, by: AbstractBaseUser) -> Notice:
@@ -335,6 +337,8 @@ class NoticeWorkflow:
             raise InvalidTransition(_("A revision is published at once, not at a later time."))
 
     def _publish_revision(self, by, now: datetime) -> None:
+        from ..publication import publication_changed
+
         original = type(self).objects.select_for_update(of=("self",)).get(pk=self.revision_of_id)
         old_original_status = original.status
         original._expect(original.Status.PUBLISHED)
@@ -350,19 +354,10 @@ class NoticeWorkflow:
         self.attachments.update(notice=original)
         original._record(by, "revised", old_original_status, role="publisher",
                          comment=_("Revision %(id)s published.") % {"id": self.pk})  # fmt: skip
-        from .. import search
-
-        search.index_notice(original)
+        publication_changed(original)
 
 
 _REVIEW_FIELDS = ("status", "review_chain", "review_step", "review_role")
-
-
-def _bump_public_version() -> None:
-    # Cached public pages are keyed by this version (portal.pagecache).
-    from portal.pagecache import bump
-
-    bump()
 
 
 _CLOSED = ("published", "withdrawn")

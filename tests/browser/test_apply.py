@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.models import Application
-from portal.demo.township import DEMO_PASSWORD
+from demo.township import DEMO_PASSWORD
 from tests.applications.test_apply import valid_id
 from tests.base import LiveDataMixin
 

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
 
+from demo.township import DEMO_PASSWORD
 from disclosure.models import Notice
-from portal.demo.township import DEMO_PASSWORD
 from tests.base import LiveDataMixin
 
 from .conftest import SCREENSHOTS

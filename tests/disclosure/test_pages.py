@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.models import Notice
-from portal import pagecache
+from portal import public
 from tests import factories
 from tests.base import BaseTestCase
 
@@ -170,7 +170,7 @@ class QueryCountTests(BaseTestCase):
             )
             for i in range(n)
         )  # fmt: skip
-        pagecache.bump()
+        public.bump()
 
     def measure(self, urls: list[str]) -> tuple[dict, dict]:
         cache.clear()

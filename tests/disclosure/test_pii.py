@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from demo.documents import make_pdf
 from disclosure import pii
 from disclosure.pii import (
     Kind,
@@ -30,7 +31,6 @@ from disclosure.pii import (
     mask_text,
     scan_attachment,
 )
-from portal.demo.documents import make_pdf
 
 # --- number helpers ------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
+from demo.documents import make_docx, make_pdf, make_xlsx
 from disclosure.models import Notice
 from disclosure.models.workflow import PersonalDataFound
-from portal.demo.documents import make_docx, make_pdf, make_xlsx
 from tests import factories
 from tests.base import BaseTestCase
 

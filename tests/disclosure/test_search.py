@@ -20,10 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
 
+from config import urls as portal_urls
+from demo.documents import make_docx, make_pdf, make_xlsx
 from disclosure import search
 from disclosure.models import Notice
-from portal import urls as portal_urls
-from portal.demo.documents import make_docx, make_pdf, make_xlsx
 from tests import factories
 from tests.base import BaseTestCase
 
@@ -52,10 +52,8 @@ def indexed_ids() -> set[int]:
 
 class SearchTestCase(BaseTestCase):
     def publish(self, title: str, *, organization=None, **fields) -> Notice:
-        """A published notice, indexed as the workflow's publish() does."""
-        notice = factories.notice(organization or self.civil, title=title, **fields)
-        search.index_notice(notice)
-        return notice
+        """A published notice, indexed (the factory calls publication_changed)."""
+        return factories.notice(organization or self.civil, title=title, **fields)
 
     def found(self, query: str, **kwargs) -> list[int]:
         return [hit.notice.pk for hit in search.search(query, **kwargs).page.object_list]

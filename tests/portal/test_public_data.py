@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from disclosure import viewcounts
 from disclosure.models import Notice
-from portal import pagecache
+from portal import public
 from portal.models import PublicVersion
 from tests import factories
 from tests.base import BaseTestCase
@@ -30,7 +30,7 @@ class PublicDataTests(BaseTestCase):
     def test_counts_follow_publishing_and_withdrawing(self) -> None:
         factories.notice(self.civil, title="已有的通知", catalog="news/highlights")
         with self.captureOnCommitCallbacks(execute=True):
-            pagecache.bump()
+            public.bump()
         node = reverse("catalog-node", args=["news"])
         before_list, before_node = self.count_on("/notices/"), self.count_on(node)
         before_kind = self.count_on("/notices/?kind=document")
@@ -75,14 +75,14 @@ class PublicDataTests(BaseTestCase):
     def test_the_version_grows_with_the_clock_and_never_repeats(self) -> None:
         seen = []
         for _ in range(3):
-            pagecache.bump()
+            public.bump()
             seen.append(PublicVersion.objects.get(pk=1).version)
         self.assertEqual(len(set(seen)), 3)
         self.assertEqual(seen, sorted(seen))
         self.assertGreater(seen[0], 1_700_000_000 * 1_000_000)  # microseconds since 1970
         # A restored backup with an old, small number: the next bump still jumps ahead.
         PublicVersion.objects.filter(pk=1).update(version=5)
-        pagecache.bump()
+        public.bump()
         self.assertGreater(PublicVersion.objects.get(pk=1).version, seen[-1])
 
 

@@ -9,10 +9,9 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.handling import OPEN, close_unpaid, deadline_for
+from applications.handling import OPEN, REMIND_AT, close_unpaid, deadline_for
 from applications.models import Application
 from applications.permissions import can_handle
-from portal.admin_site import REMIND_AT
 from portal.workdays import working_days_left
 
 

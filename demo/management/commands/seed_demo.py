@@ -16,14 +16,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from applications import handling
+from applications.models import Application
 from catalog.models import CatalogNode, IndexSequence, Membership, Organization
+from demo import content, township
+from demo.documents import make_docx, make_pdf, make_xlsx
+from disclosure import search
 from disclosure.models import Attachment, Notice, NoticeEvent
 from disclosure.uploads import clean_upload
-from portal.demo import content, township
-from portal.demo.documents import make_docx, make_pdf, make_xlsx
 from portal.models import SiteProfile
-from portal.pagecache import bump_on_commit
 from portal.progress import Progress
+from portal.public import bump_on_commit
 
 STAFF_GROUP = "政务公开工作人员"
 STAFF_PERMISSIONS = [
@@ -58,8 +61,6 @@ class Command(BaseCommand):
                 self.create_notices(orgs, users)
                 self.create_applications(orgs, users)
                 bump_on_commit()  # cached public pages show the new township
-            from disclosure import search
-
             search.rebuild(self.stdout)
         self.print_accounts()
 
@@ -211,9 +212,6 @@ class Command(BaseCommand):
 
     def create_applications(self, orgs: dict[str, Organization], users: dict) -> None:
         """Three applications to try the staff side on: new, being handled, answered."""
-        from applications import handling
-        from applications.models import Application
-
         today = timezone.localdate()
         base = {
             "township": orgs["township"], "applicant_type": "person", "id_type": "resident_id",

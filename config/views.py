@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from disclosure.counts import public_tree
-from disclosure.models import Notice
-
-from .scope import get_scope
+from disclosure.publication import public_notices
+from portal.scope import get_scope
 
 HOME_LATEST = 10
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    scope = get_scope(request)
-    notices = scope.filter_notices(Notice.objects.published())
+    notices = public_notices(request)
     tree = public_tree(request)
     context = {
         "latest": list(notices.for_list().rows(0, HOME_LATEST)),
@@ -55,9 +55,6 @@ def display_mode(request: HttpRequest) -> HttpResponse:
     A plain link, so it works without JavaScript on any phone; it changes nothing but
     how pages look, so a GET is fine.
     """
-    from django.http import HttpResponseRedirect
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
@@ -69,6 +66,7 @@ def display_mode(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache  # answers for the database now, never from the page cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:

@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from applications.handling import applications_due_for
+from disclosure.models import Notice
+from disclosure.permissions import (
+    notices_editable_by,
+    notices_publishable_by,
+    notices_reviewable_by,
+    notices_visible_to,
+)
+from portal.models import SiteProfile
 
 TODO_ROWS = 10
 
@@ -17,8 +26,6 @@ class PortalAdminSite(admin.AdminSite):
     site_url = "/"
 
     def each_context(self, request):
-        from .models import SiteProfile
-
         context = super().each_context(request)
         profile = SiteProfile.load()
         name = profile.name if profile else _("Government information disclosure")
@@ -33,14 +40,6 @@ class PortalAdminSite(admin.AdminSite):
 
 def todo_lists(user) -> list[tuple[str, int, list]]:
     """Each person's queues, in the order they should be worked: (title, count, first rows)."""
-    from disclosure.models import Notice
-    from disclosure.permissions import (
-        notices_editable_by,
-        notices_publishable_by,
-        notices_reviewable_by,
-        notices_visible_to,
-    )
-
     now = timezone.now()
     visible = notices_visible_to(user)
     queues = [
@@ -68,34 +67,9 @@ def todo_lists(user) -> list[tuple[str, int, list]]:
     return result
 
 
-class PortalAdminConfig(AdminConfig):
-    default_site = "portal.admin_site.PortalAdminSite"
-
-
-REMIND_AT = (5, 3, 1)  # working days left when the handler is reminded
-
-
 def application_deadlines(user, today) -> tuple[tuple, tuple]:
-    """Applications overdue or due within 5 working days, most urgent first; and those
-    whose deadline falls in a year with no calendar entered (flagged, never guessed)."""
-    from applications.handling import OPEN, deadline_for
-    from applications.permissions import applications_handled_by
-    from portal.workdays import working_days_left
-
-    urgent, no_calendar = [], []
-    handled = applications_handled_by(user).filter(status__in=OPEN).prefetch_related("pauses")
-    for application in handled:
-        deadline = deadline_for(application)
-        if deadline is not None and deadline.missing_years:
-            application.due, application.days_left = None, None
-            no_calendar.append(application)
-        if deadline is None or deadline.due is None:
-            continue
-        left = working_days_left(today, deadline.due)
-        if left is not None and left <= max(REMIND_AT):
-            application.due, application.days_left = deadline.due, left
-            urgent.append(application)
-    urgent.sort(key=lambda a: a.days_left)
+    """The two application queues of the to-do list: (title, count, first rows) each."""
+    urgent, no_calendar = applications_due_for(user, today)
     return (
         (_("Applications overdue or due within 5 working days"), len(urgent), urgent[:TODO_ROWS]),
         (_("Deadlines waiting for next year's working-day calendar"), len(no_calendar),
