@@ -28,6 +28,7 @@ from .permissions import (
     organizations_for,
     visible_organizations,
 )
+from .publication import publication_changed
 from .uploads import CleanUploadFormMixin
 
 Role = Membership.Role
@@ -219,6 +220,8 @@ class NoticeAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if change and obj.status in (Notice.Status.PUBLISHED, Notice.Status.WITHDRAWN):
+            publication_changed(obj)  # only a superuser's data fix reaches a public notice
         for message in getattr(form, "imported_messages", []):
             self.message_user(request, message)
 
