@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import TestCase
 
-from catalog.models import Membership, Organization
+from catalog.models import CatalogNode, Membership, Organization
 from portal.models import SiteProfile
 
 
@@ -137,12 +140,6 @@ class LiveDataMixin:
 
     @classmethod
     def _fixture_setup(cls) -> None:
-        from importlib import import_module
-
-        from django.apps import apps
-
-        from catalog.models import CatalogNode
-
         super()._fixture_setup()
         if not CatalogNode.objects.exists():
             import_module("catalog.migrations.0002_catalog_tree").create_tree(apps, None)

@@ -27,7 +27,7 @@ def _static_without_manifest(settings):
 
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
-    """Views are tested as views; tests/portal/test_pagecache.py turns the cache on."""
+    """Views are tested as views; tests/config/test_pagecache.py turns the cache on."""
     from django.core.cache import cache
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0

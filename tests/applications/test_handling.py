@@ -9,12 +9,15 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 
 from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from applications import handling
-from applications.models import Application, Outcome
+from applications.models import Application, Outcome, ReplyFile
 from catalog.models import Membership
-from portal.workdays import compute_deadline
+from portal.models import CalendarYear
+from portal.workdays import compute_deadline, working_days_left
 from tests.base import BaseTestCase
 
 from .test_apply import valid_id
@@ -235,10 +238,6 @@ class StaffSideTests(BaseTestCase):
 
 class DeadlineWarningTests(BaseTestCase):
     def test_nearly_due_and_overdue_head_the_to_do_list_and_are_mailed(self) -> None:
-        from django.core.management import call_command
-
-        from portal.workdays import working_days_left
-
         today = timezone.localdate()
         due_soon = application(self.township, received_on=today - timedelta(days=26),
                                status="received", description="快到期的申请")  # fmt: skip
@@ -268,8 +267,6 @@ class DeadlineWarningTests(BaseTestCase):
 
 class MissingCalendarTests(BaseTestCase):
     def test_a_deadline_in_a_year_without_a_calendar_is_flagged_not_guessed(self) -> None:
-        from portal.models import CalendarYear
-
         CalendarYear.objects.filter(year=2027).delete()  # the State Council notice is not out
         a = application(self.township, received_on=date(2026, 12, 21), status="received",
                         description="年底收到的申请")  # fmt: skip
@@ -286,10 +283,6 @@ class MissingCalendarTests(BaseTestCase):
 
 class AnswerByMailTests(BaseTestCase):
     def test_the_answer_is_mailed_with_the_files_provided(self) -> None:
-        from django.core.files.base import ContentFile
-
-        from applications.models import ReplyFile
-
         a = application(self.township, received_on=date(2026, 3, 2), status="received")
         ReplyFile.objects.create(application=a, file=ContentFile(b"%PDF-1.4 x", name="x.pdf"),
                                  original_name="补助明细.pdf", extension="pdf",

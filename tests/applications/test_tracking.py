@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from django.core.files.base import ContentFile
 from django.test import override_settings
 
+from applications import handling
 from applications.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Application,
+    ReplyFile,
     new_tracking_code,
     normalise_tracking_code,
 )
@@ -73,11 +76,6 @@ class TrackingTests(BaseTestCase):
 
 class ReplyFileTests(BaseTestCase):
     def test_files_provided_download_only_after_looking_the_code_up(self) -> None:
-        from django.core.files.base import ContentFile
-
-        from applications import handling
-        from applications.models import ReplyFile
-
         self.client.post(APPLY, form())
         a = Application.objects.get()
         item = ReplyFile.objects.create(

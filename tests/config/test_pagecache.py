@@ -6,13 +6,45 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import path
 from django.utils import timezone
 
+from config import urls as config_urls
 from disclosure.models import Notice
+from portal.models import PublicVersion
 from tests import factories
 from tests.base import BaseTestCase
+
+
+def a_new_form(request: HttpRequest) -> HttpResponse:
+    """A page someone adds later, with a form: nothing registers it anywhere."""
+    template = engines["django"].from_string(
+        '<form method="post">{% csrf_token %}<input name="q"></form>'
+    )
+    return HttpResponse(template.render({}, request))
+
+
+def a_new_page(request: HttpRequest) -> HttpResponse:
+    """The control: the same page without a form."""
+    return HttpResponse("<p>新栏目</p>")
+
+
+def a_new_page_with_a_cookie(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("<p>记住选择</p>")
+    response.set_cookie("choice", "1")
+    return response
+
+
+urlpatterns = [
+    path("a-new-form/", a_new_form),
+    path("a-new-cookie/", a_new_page_with_a_cookie),
+    path("a-new-page/", a_new_page),
+    *config_urls.urlpatterns,
+]
 
 
 class PageCacheTests(BaseTestCase):
@@ -61,8 +93,6 @@ class PageCacheTests(BaseTestCase):
         self.assertNotContains(self.get("/notices/"), "定时发布的通知")
         # The time comes (moved here rather than waiting an hour).
         Notice.objects.filter(pk=notice.pk).update(published_at=timezone.now())
-        from portal.models import PublicVersion
-
         PublicVersion.objects.filter(pk=1).update(next_change_at=timezone.now())
         self.assertContains(self.get("/notices/"), "定时发布的通知")
 
@@ -82,3 +112,22 @@ class PageCacheTests(BaseTestCase):
         self.get("/")
         self.client.cookies["elder"] = "1"
         self.assertContains(self.get("/"), '<body class="elder">')
+
+    @override_settings(ROOT_URLCONF=__name__)
+    def test_a_new_page_with_a_form_is_never_cached_by_accident(self) -> None:
+        """Issue 9: the response decides (it used the CSRF token), not a list of URLs."""
+        self.assertEqual(self.get("/a-new-page/")["X-Page-Cache"], "miss")
+        self.assertEqual(self.get("/a-new-page/")["X-Page-Cache"], "hit")
+        first = self.get("/a-new-form/")
+        self.assertIn("csrfmiddlewaretoken", first.content.decode())
+        self.assertNotIn("X-Page-Cache", first)
+        second = self.get("/a-new-form/")
+        self.assertNotIn("X-Page-Cache", second)
+        self.assertIn("csrftoken", second.cookies)  # a fresh token, from the view itself
+
+    @override_settings(ROOT_URLCONF=__name__)
+    def test_pages_that_set_a_cookie_or_say_no_store_are_not_cached(self) -> None:
+        for _ in range(2):
+            self.assertNotIn("X-Page-Cache", self.get("/a-new-cookie/"))
+        self.assertNotIn("X-Page-Cache", self.get("/healthz"))
+        self.assertNotIn("X-Page-Cache", self.get("/healthz"))
