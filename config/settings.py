@@ -15,6 +15,16 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A checkout (manage.py at its top) keeps templates/, static/, locale/ and var/ there. An
+# installed portal has BASE_DIR = <prefix>/lib/pythonX.Y/site-packages, and pip put the
+# first three under <prefix>/share/township-disclosure-portal/ (pyproject.toml, data-files);
+# var/ then defaults to <prefix>/var/township-disclosure-portal/, not into site-packages.
+if (BASE_DIR / "manage.py").is_file():
+    SITE_FILES_DIR, _DEFAULT_VAR_DIR = BASE_DIR, BASE_DIR / "var"
+else:
+    _PREFIX = BASE_DIR.parents[2]
+    SITE_FILES_DIR = _PREFIX / "share" / "township-disclosure-portal"
+    _DEFAULT_VAR_DIR = _PREFIX / "var" / "township-disclosure-portal"
 
 
 def envstr(name: str, default: str = "") -> str:
@@ -45,7 +55,7 @@ def envsecret(name: str) -> str:
     return os.environ.get(name, "")
 
 
-VAR_DIR = Path(envstr("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = Path(envstr("PORTAL_VAR_DIR", str(_DEFAULT_VAR_DIR)))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -104,7 +114,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SITE_FILES_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -189,7 +199,7 @@ SESSION_COOKIE_HTTPONLY = True
 # --- Language and time ----------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [SITE_FILES_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -197,7 +207,7 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [SITE_FILES_DIR / "static"]
 STORAGES = {
     # Attachments are never served by a static server: they go through a view
     # that checks the notice is public (disclosure.views.attachment_download).

@@ -13,15 +13,17 @@ it is; `mask_text`, `mask_html` and `mask_attachment` are the one-click mask.
   credit code (11350925003580712K) or an index number.
 * Masked forms have ``*`` in place of digits, so they never match again: masking is
   idempotent.
+* The text scanned is what `disclosure.textextract` reads (`html_text`, `extract_text`),
+  the same text the search index holds; masking walks the same HTML blocks, docx
+  paragraphs and xlsx cells, so a mask rewrites exactly what the scan found.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -29,13 +31,19 @@ from typing import Any, NamedTuple
 
 import docx
 import openpyxl
-import pypdf
 from docx.oxml.ns import qn
 
-logger = logging.getLogger(__name__)
+from .textextract import (
+    cell_text,
+    docx_paragraphs,
+    extract_text,
+    html_blocks,
+    html_text,
+    html_tokens,
+    normalise_extension,
+)
 
-# Text read from one attachment is capped so a huge file cannot stall a submission.
-MAX_TEXT_CHARS = 2_000_000
+logger = logging.getLogger(__name__)
 
 
 class Kind(StrEnum):
@@ -297,47 +305,6 @@ def _mask_pieces(pieces: list[str]) -> list[str] | None:
 
 # --- HTML ----------------------------------------------------------------------------------
 
-_TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
-_TAG_NAME_RE = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9]*)")
-_ATTR_VALUE_RE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-# Inline formatting may split a number ("<strong>138</strong>12345678"); every other tag
-# (paragraphs, cells, line breaks, sub/sup footnote marks) separates texts.
-_INLINE_TAGS = frozenset({"a", "abbr", "b", "code", "em", "i", "s", "small", "span", "strong", "u"})
-
-
-def _html_blocks(markup: str) -> Iterator[tuple[list[int], list[str]]]:
-    """(indexes of text tokens, tag tokens) for each run of text not broken by a block tag."""
-    tokens = _TAG_SPLIT_RE.split(markup)
-    texts: list[int] = []
-    tags: list[str] = []
-    for index, token in enumerate(tokens):
-        if index % 2 == 0:
-            texts.append(index)
-            continue
-        tags.append(token)
-        name = _TAG_NAME_RE.match(token)
-        if name is None or name.group(1).lower() not in _INLINE_TAGS:
-            yield texts, tags
-            texts, tags = [], []
-    yield texts, tags
-
-
-def html_text(markup: str) -> str:
-    """What a reader of sanitised HTML can see.
-
-    - Text content, one line per block; inline tags join their neighbours.
-    - Attribute values (href, title, alt) follow on their own lines: they are published too.
-    - Entities decoded with html.unescape.
-    """
-    tokens = _TAG_SPLIT_RE.split(markup)
-    lines: list[str] = []
-    attributes: list[str] = []
-    for texts, tags in _html_blocks(markup):
-        lines.append("".join(tokens[index] for index in texts))
-        for tag in tags:
-            attributes.extend("".join(value) for value in _ATTR_VALUE_RE.findall(tag))
-    return html.unescape("\n".join(lines + attributes))
-
 
 def find_numbers_in_html(markup: str, place: str) -> list[Hit]:
     """- `find_numbers` over `html_text(markup)`; context is readable text, not markup."""
@@ -353,8 +320,8 @@ def mask_html(markup: str) -> str:
     - Entity-encoded digits (``&#49;``) are found by the scan but not masked here; nh3
       never writes digits that way, so this only matters for hand-made markup.
     """
-    tokens = _TAG_SPLIT_RE.split(markup)
-    for texts, _tags in _html_blocks(markup):
+    tokens = html_tokens(markup)
+    for texts, _tags in html_blocks(markup):
         masked = _mask_pieces([tokens[index] for index in texts])
         if masked is None:
             continue
@@ -365,96 +332,7 @@ def mask_html(markup: str) -> str:
     return "".join(tokens)
 
 
-# --- attachments: reading ------------------------------------------------------------------
-
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_RUN_PARTS = "w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab"  # as python-docx Run.text
-
-
-def _normalise_extension(extension: str) -> str:
-    return extension.lower().lstrip(".")
-
-
-def _pdf_pages(data: bytes) -> Iterator[tuple[str, str]]:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    for number, page in enumerate(reader.pages, start=1):
-        yield f"第{number}页", page.extract_text() or ""
-
-
-def _docx_paragraphs(document: Any) -> Iterator[tuple[str, Any]]:
-    """- Every paragraph of the body, in tables (nested ones too) and content controls.
-    - Text boxes are stored twice (DrawingML and a VML fallback); the fallback is skipped."""
-    for paragraph in document.element.body.iter(qn("w:p")):
-        ancestors = {ancestor.tag for ancestor in paragraph.iterancestors()}
-        if _FALLBACK not in ancestors:
-            yield ("表格" if qn("w:tc") in ancestors else ""), paragraph
-
-
-def _docx_texts(data: bytes) -> Iterator[tuple[str, str]]:
-    document = docx.Document(io.BytesIO(data))
-    for suffix, paragraph in _docx_paragraphs(document):
-        yield suffix, paragraph.text
-
-
-def _cell_text(value: object) -> str:
-    # Excel keeps numbers as doubles: 13812345678 may come back as 13812345678.0.
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value)
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[str, str]]:
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        for sheet in workbook.worksheets:
-            # A wrong <dimension> in the file would otherwise hide rows and columns.
-            sheet.reset_dimensions()
-            for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
-                # A tab never joins two cells into one number (a space could).
-                yield f"工作表 {sheet.title} 第{number}行", "\t".join(map(_cell_text, row))
-    finally:
-        workbook.close()
-
-
-_READERS: dict[str, Callable[[bytes], Iterator[tuple[str, str]]]] = {
-    "pdf": _pdf_pages,
-    "docx": _docx_texts,
-    "xlsx": _xlsx_rows,
-}
-
-
-def _collect(pieces: Iterable[tuple[str, str]], into: list[tuple[str, str]]) -> None:
-    total = 0
-    for suffix, text in pieces:
-        if not text.strip():
-            continue
-        into.append((suffix, text[: MAX_TEXT_CHARS - total]))
-        total += len(text)
-        if total >= MAX_TEXT_CHARS:
-            logger.info("PII scan stopped at %d characters of one attachment", MAX_TEXT_CHARS)
-            return
-
-
-def extract_text(data: bytes, extension: str) -> list[tuple[str, str]]:
-    """[(place suffix, text)] of an attachment.
-
-    - pdf: one item per page ("第N页"); docx: one per paragraph ("" in the body, "表格" in
-      a table cell); xlsx: one per row of every sheet, hidden ones too ("工作表 S 第N行").
-    - Other extensions (doc, xls, ofd, images) give [] because their text cannot be read.
-    - Stops after MAX_TEXT_CHARS characters.
-    - A damaged file never raises: the upload gate already checked it, and the submission
-      must not crash. What was read before the damage is returned (often nothing).
-    """
-    extension = _normalise_extension(extension)
-    reader = _READERS.get(extension)
-    found: list[tuple[str, str]] = []
-    if reader is None:
-        return found
-    try:
-        _collect(reader(data), found)
-    except Exception as error:  # any parser error: only its type is logged, never content
-        logger.warning("PII scan could not read a %s file (%s)", extension, type(error).__name__)
-    return found
+# --- attachments: scanning -----------------------------------------------------------------
 
 
 def scan_attachment(data: bytes, extension: str, name: str) -> list[Hit]:
@@ -469,6 +347,8 @@ def scan_attachment(data: bytes, extension: str, name: str) -> list[Hit]:
 
 
 # --- attachments: masking ------------------------------------------------------------------
+
+_RUN_PARTS = "w:br | w:cr | w:noBreakHyphen | w:ptab | w:t | w:tab"  # as python-docx Run.text
 
 
 def _set_run_part(element: Any, text: str) -> None:
@@ -499,7 +379,7 @@ def _mask_paragraph(paragraph: Any) -> bool:
 
 def _mask_docx(data: bytes) -> bytes:
     document = docx.Document(io.BytesIO(data))
-    changed = [_mask_paragraph(paragraph) for _, paragraph in _docx_paragraphs(document)]
+    changed = [_mask_paragraph(paragraph) for _, paragraph in docx_paragraphs(document)]
     if not any(changed):
         return data
     buffer = io.BytesIO()
@@ -516,7 +396,7 @@ def _masked_cell(cell: Any) -> str | None:
     if isinstance(value, str):
         text = value
     elif isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        text = _cell_text(value)
+        text = cell_text(value)
     else:
         return None
     masked = mask_text(text)
@@ -552,7 +432,7 @@ def mask_attachment(data: bytes, extension: str) -> bytes | None:
     - A file that cannot be read or written also gives None (only the error type is logged).
     - The unchanged bytes come back when there was nothing to mask.
     """
-    extension = _normalise_extension(extension)
+    extension = normalise_extension(extension)
     masker = _MASKERS.get(extension)
     if masker is None:
         return None

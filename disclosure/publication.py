@@ -24,9 +24,9 @@ from django.http import HttpRequest
 from portal.public import bump_on_commit
 from portal.scope import get_scope
 
-from . import search
 from .models import Notice, NoticeQuerySet
 from .models.notices import public_q, public_sql
+from .search.index import index_notice
 
 __all__ = [
     "next_scheduled_publication",
@@ -53,7 +53,7 @@ def publication_changed(notice: Notice) -> None:
       attachments are saved: the search index commits (or rolls back) with them.
     - The public content version is bumped after commit, never for a rolled-back write.
     """
-    search.index_notice(notice)
+    index_notice(notice)
     bump_on_commit()
 
 

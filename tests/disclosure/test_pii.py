@@ -19,18 +19,17 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from demo.documents import make_pdf
-from disclosure import pii
+from disclosure import textextract
 from disclosure.pii import (
     Kind,
-    extract_text,
     find_numbers,
     find_numbers_in_html,
-    html_text,
     mask_attachment,
     mask_html,
     mask_text,
     scan_attachment,
 )
+from disclosure.textextract import extract_text, html_text
 
 # --- number helpers ------------------------------------------------------------------------
 
@@ -523,7 +522,7 @@ def test_other_types_cannot_be_read_or_masked(extension):
 
 def test_extract_text_is_bounded(monkeypatch):
     """Bounded reading: extraction stops after MAX_TEXT_CHARS characters."""
-    monkeypatch.setattr(pii, "MAX_TEXT_CHARS", 30)
+    monkeypatch.setattr(textextract, "MAX_TEXT_CHARS", 30)
     pieces = extract_text(roster_xlsx(), "xlsx")
     assert sum(len(text) for _, text in pieces) == 30
     assert len(pieces) < 5

@@ -24,6 +24,8 @@ from config import urls as portal_urls
 from demo.documents import make_docx, make_pdf, make_xlsx
 from disclosure import search
 from disclosure.models import Notice
+from disclosure.search import query as search_query
+from disclosure.search import view as search_view
 from tests import factories
 from tests.base import BaseTestCase
 
@@ -297,14 +299,17 @@ class PageTests(SearchTestCase):
         self.assertEqual(Notice.objects.count(), 4)
 
     def test_result_count_is_capped(self) -> None:
-        with mock.patch.object(search, "RESULT_CAP", 3):
+        with (
+            mock.patch.object(search_query, "RESULT_CAP", 3),
+            mock.patch.object(search_view, "RESULT_CAP", 3),
+        ):
             result = search.search("低保")
             response = self.client.get("/search/", {"q": "低保"})
         self.assertEqual((result.total, result.capped), (3, True))
         self.assertContains(response, "3+")
 
     def test_pagination(self) -> None:
-        with mock.patch.object(search, "PAGE_SIZE", 3):
+        with mock.patch.object(search_query, "PAGE_SIZE", 3):
             first = search.search("低保", page=1)
             last = search.search("低保", page="99")
         self.assertEqual(len(first.page.object_list), 3)
@@ -337,14 +342,17 @@ class CandidateTests(SearchTestCase):
         self.assertEqual(len(everything), 8)
         self.assertEqual(everything[0], self.best.pk)
         newest = sorted(everything, reverse=True)[:3]
-        with mock.patch.object(search, "CANDIDATES", 3), CaptureQueriesContext(connection) as ctx:
+        with (
+            mock.patch.object(search_query, "CANDIDATES", 3),
+            CaptureQueriesContext(connection) as ctx,
+        ):
             result = search.search("低保")
         bounded = [hit.notice.pk for hit in result.page.object_list]
         self.assertEqual(len(ctx.captured_queries), 2)
         self.assertEqual(bounded, [pk for pk in everything if pk in newest])  # same order
         self.assertNotIn(self.best.pk, bounded)
         self.assertEqual((result.total, result.capped), (3, True))  # "3+": more matched
-        with mock.patch.object(search, "CANDIDATES", 9):
+        with mock.patch.object(search_query, "CANDIDATES", 9):
             self.assertEqual(self.found("低保"), everything)
             self.assertFalse(search.search("低保").capped)
 
@@ -352,7 +360,7 @@ class CandidateTests(SearchTestCase):
         """Fewer matches than CANDIDATES: every match is ranked, best first."""
         before = self.found("征地")
         self.assertEqual(before, [self.zhengdi_title.pk, self.zhengdi_body.pk])
-        with mock.patch.object(search, "CANDIDATES", 3):
+        with mock.patch.object(search_query, "CANDIDATES", 3):
             result = search.search("征地")
         self.assertEqual([hit.notice.pk for hit in result.page.object_list], before)
         self.assertEqual((result.total, result.capped), (2, False))
@@ -362,7 +370,7 @@ class CandidateTests(SearchTestCase):
         newer matches elsewhere outnumber CANDIDATES."""
         ours = {self.best.pk, *(notice.pk for notice in self.plain)}
         township = {self.township.pk, self.civil.pk, self.finance.pk, self.office.pk}
-        with mock.patch.object(search, "CANDIDATES", 5):
+        with mock.patch.object(search_query, "CANDIDATES", 5):
             scoped = self.found("低保", scope_org_ids=township)
             filtered = self.found("低保", filters=search.SearchFilters(organization=self.civil.pk))
         self.assertEqual(scoped[0], self.best.pk)

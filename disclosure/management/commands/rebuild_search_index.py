@@ -1,4 +1,4 @@
-"""Rebuild the full-text search index of public notices (disclosure/search.py).
+"""Rebuild the full-text search index of public notices (disclosure/search/rebuild.py).
 
 Run it after the first migration to 0003 on a site that already has notices, after
 restoring a backup, or whenever the index is suspected to be out of step. The site keeps
@@ -13,7 +13,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from disclosure import search
+from disclosure.search.rebuild import rebuild
 
 
 class Command(BaseCommand):
@@ -34,5 +34,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, chunk_size: int = 1000, jobs: int = 1, **options) -> None:
-        count = search.rebuild(self.stdout, chunk_size=max(1, chunk_size), jobs=max(1, jobs))
+        count = rebuild(self.stdout, chunk_size=max(1, chunk_size), jobs=max(1, jobs))
         self.stdout.write(f"Search index rebuilt: {count} public notices.")
