@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Organization
-from disclosure.permissions import organizations_for
+from catalog.roles import organizations_for
 from disclosure.uploads import CleanUploadFormMixin
 
 from . import staff

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from catalog.models import Membership
-from disclosure.permissions import organizations_for
+from catalog.roles import organizations_for
 
 from .models import Application
 

@@ -16,18 +16,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogNode, Membership, Organization
+from catalog.roles import organizations_for, visible_organizations
 
 from . import staff
 from .docx_import import import_docx
 from .models import Attachment, Notice, NoticeEvent
-from .permissions import (
-    actions_for,
-    can_edit,
-    can_view,
-    notices_visible_to,
-    organizations_for,
-    visible_organizations,
-)
+from .permissions import actions_for, can_edit, can_view, notices_visible_to
 from .publication import publication_changed
 from .uploads import CleanUploadFormMixin
 
@@ -251,15 +245,10 @@ class NoticeAdmin(admin.ModelAdmin):
             actions = actions_for(request.user, notice)
             extra_context = {
                 **(extra_context or {}),
-                "workflow_actions": [
-                    (name, staff.ACTIONS[name][0](), staff.ACTIONS[name][3])
-                    for name in actions if name in staff.ACTIONS
-                ],
+                "workflow_buttons": staff.buttons(notice, actions),
                 "can_revise": "revise" in actions,
-                "first_step": notice.status == Notice.Status.SUBMITTED
-                and notice.review_step == 0,
                 "events": notice.events.select_related("actor"),
-            }  # fmt: skip
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
 

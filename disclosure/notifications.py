@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog.models import Membership
+from catalog.roles import holders
 
 from .models import Notice, NoticeEvent
 
@@ -21,9 +22,9 @@ def recipients(event: NoticeEvent) -> list[str]:
     """Who acts next: the step's reviewers, the office's publishers, or the author."""
     notice = event.notice
     if event.action in ("submitted", "approved") and notice.status == Notice.Status.SUBMITTED:
-        users = _holders(notice, notice.review_role)
+        users = holders(notice.review_role, notice.organization)
     elif notice.status == Notice.Status.APPROVED:
-        users = _holders(notice, Membership.Role.PUBLISHER)
+        users = holders(Membership.Role.PUBLISHER, notice.organization)
     elif event.action in ("returned", "published", "scheduled", "withdrawn"):
         users = get_user_model().objects.filter(pk=notice.submitted_by_id or notice.created_by_id)
     else:
@@ -31,15 +32,8 @@ def recipients(event: NoticeEvent) -> list[str]:
     return sorted({u.email for u in users if u.email and u.pk != event.actor_id})
 
 
-def _holders(notice: Notice, role: str):
-    from .permissions import organizations_for
-
-    candidates = get_user_model().objects.filter(is_active=True, memberships__role=role).distinct()
-    return [u for u in candidates if notice.organization_id in organizations_for(u, role)]
-
-
 def notify(event_id: int) -> None:
-    event = NoticeEvent.objects.select_related("notice", "actor").get(pk=event_id)
+    event = NoticeEvent.objects.select_related("notice__organization", "actor").get(pk=event_id)
     to = recipients(event)
     if not to:
         return

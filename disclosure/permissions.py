@@ -3,13 +3,13 @@
 - A clerk works on the notices of the organisations they are a clerk of.
 - A supervising leader reviews the organisations they are the leader of.
 - The supervision group, the leadership group and the office's publishers work
-  township-wide: their membership is in the township or one of its offices,
-  and it covers everything below that township.
+  township-wide (where a role covers what is catalog's question: `catalog.roles`).
 - Seeing is the union of all that; a notice outside it does not exist for the
   user (404), whatever its state.
 
 Each single-object predicate has a queryset twin, so the admin's lists and its
-buttons can never disagree.
+buttons can never disagree; the buttons are the transitions whose guard
+(`workflow.GUARDS`, built from the predicates here) lets the person through.
 """
 
 from __future__ import annotations
@@ -17,47 +17,14 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from catalog.models import Membership, Organization, organization_subtree_ids
+from catalog.models import Membership
+from catalog.roles import organizations_for, visible_organizations
 
 from .models import Notice, NoticeEvent
+from .models.workflow import GUARDS
 
 Role = Membership.Role
 User = AbstractBaseUser | AnonymousUser
-
-TOWNSHIP_WIDE = (Role.SUPERVISOR, Role.LEADERSHIP, Role.PUBLISHER)
-
-
-def _memberships(user: User) -> dict[str, set[int]]:
-    """role → organisation ids the role covers, computed once per user object."""
-    cached = getattr(user, "_disclosure_roles", None)
-    if cached is not None:
-        return cached
-    roles: dict[str, set[int]] = {role: set() for role in Role.values}
-    if user.is_authenticated and user.is_active:
-        for role, org_id in Membership.objects.filter(user=user).values_list(
-            "role", "organization_id"
-        ):
-            roles[role].add(org_id)
-        for role in TOWNSHIP_WIDE:
-            roles[role] = _township_subtrees(roles[role])
-    user._disclosure_roles = roles
-    return roles
-
-
-def _township_subtrees(org_ids: set[int]) -> set[int]:
-    covered: set[int] = set()
-    for org in Organization.objects.filter(pk__in=org_ids).select_related("parent"):
-        township = org.township() or org
-        covered |= organization_subtree_ids(township)
-    return covered
-
-
-def organizations_for(user: User, role: str) -> set[int]:
-    return _memberships(user)[role]
-
-
-def visible_organizations(user: User) -> set[int]:
-    return set().union(*_memberships(user).values())
 
 
 # --- querysets ------------------------------------------------------------------------
@@ -138,26 +105,38 @@ def has_approved_this_round(user: User, notice: Notice) -> bool:
     ).exists()
 
 
+def can_return(user: User, notice: Notice) -> bool:
+    """A reviewer of its chain sends it back from review, the office once approved."""
+    return can_review(user, notice) or can_publish(user, notice)
+
+
+# --- "not now": the refusals of a guard (workflow.GUARDS) ---------------------------------
+
+
+def waits_for_another(user: User, notice: Notice) -> bool:
+    """The step it waits at (a review role, or the office once approved) is not theirs."""
+    if notice.status == Notice.Status.SUBMITTED:
+        return not can_review_as(user, notice, notice.review_role)
+    if notice.status == Notice.Status.APPROVED:
+        return not can_publish(user, notice)
+    return True
+
+
+def is_own_submission(user: User, notice: Notice) -> bool:
+    """Four eyes: nobody approves what they submitted themselves."""
+    return notice.submitted_by_id is not None and notice.submitted_by_id == user.pk
+
+
+def is_a_revision(user: User, notice: Notice) -> bool:
+    """A revision is not revised again: its original is."""
+    return notice.revision_of_id is not None
+
+
 def actions_for(user: User, notice: Notice) -> list[str]:
-    """The workflow buttons this user may press on this notice now (the admin shows these)."""
-    status = notice.status
-    actions = []
-    if status in Notice.USER_ALLOWED_STATUS and can_write(user, notice):
-        actions.append("submit")
-    if status == Notice.Status.SUBMITTED and _may_review_now(user, notice):
-        actions += ["approve", "return"]
-    if status == Notice.Status.APPROVED and can_publish(user, notice):
-        actions += ["publish", "return"]
-    if status == Notice.Status.PUBLISHED and can_publish(user, notice):
-        actions.append("withdraw")
-    if status == Notice.Status.PUBLISHED and not notice.revision_of_id and can_write(user, notice):
-        actions.append("revise")
-    return actions
+    """The workflow buttons this user may press on this notice now (the admin shows these).
 
-
-def _may_review_now(user: User, notice: Notice) -> bool:
-    return (
-        can_review_as(user, notice, notice.review_role)
-        and notice.submitted_by_id != user.pk
-        and not has_approved_this_round(user, notice)
-    )
+    Exactly the transitions whose guard lets them through, asked as the transition
+    asks it; what the notice itself still lacks (a reason, a legal basis) is said by
+    the transition when pressed.
+    """
+    return [action for action in GUARDS if notice.refusal(action, user) is None]

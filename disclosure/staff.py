@@ -7,6 +7,8 @@ see), validates a small form, calls the model's transition, and redirects.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -34,7 +36,31 @@ def get_notice_for(user, pk: int) -> Notice:
     return notice
 
 
-class SubmitForm(forms.Form):
+class ActionForm(forms.Form):
+    """The input of one workflow action, posted to its transition URL.
+
+    The change form shows `beside_button` of its fields next to the button; the
+    action page (after a refusal, or for bad input) shows all of them. Its fields
+    are the transition method's keyword arguments.
+    """
+
+    beside_button: tuple[str, ...] = ()
+
+    @classmethod
+    def for_button(cls, action: str, notice: Notice) -> ActionForm:
+        """Unbound, with ids of their own (two forms on one page share field names)."""
+        form = cls(auto_id=f"id_{action}_%s", label_suffix="")
+        shown = form.fields_beside_button(notice)
+        form.fields = {name: field for name, field in form.fields.items() if name in shown}
+        return form
+
+    def fields_beside_button(self, notice: Notice) -> tuple[str, ...]:
+        """The fields to show next to the button (a form may adjust them for it)."""
+        return self.beside_button
+
+
+class SubmitForm(ActionForm):
+    # Asked only once the model has found personal numbers (the action page).
     pii_override_reason = forms.CharField(
         label=gettext_lazy("Reason for submitting with personal numbers"),
         required=False,
@@ -43,7 +69,7 @@ class SubmitForm(forms.Form):
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(ActionForm):
     confidentiality_confirmed = forms.BooleanField(
         label=gettext_lazy(
             "I have done the confidentiality review: nothing secret or private is disclosed"
@@ -54,14 +80,24 @@ class ApproveForm(forms.Form):
         label=gettext_lazy("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def fields_beside_button(self, notice: Notice) -> tuple[str, ...]:
+        if not notice.awaits_confidentiality_review():
+            return ("comment",)
+        # Required in the browser only: the form never refuses it, the model does (409),
+        # so that a comment posted without it is shown back, not lost.
+        self.fields["confidentiality_confirmed"].required = True
+        return ("confidentiality_confirmed", "comment")
 
-class ReturnForm(forms.Form):
+
+class ReturnForm(ActionForm):
+    beside_button = ("reason",)
+
     reason = forms.CharField(
         label=gettext_lazy("What has to change"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class PublishForm(forms.Form):
+class PublishForm(ActionForm):
     at = forms.DateTimeField(
         label=gettext_lazy("Publish at"),
         required=False,
@@ -77,22 +113,64 @@ class PublishForm(forms.Form):
         return at
 
 
-class WithdrawForm(forms.Form):
+class ScheduleForm(PublishForm):
+    """The change form's second publish button: the same POST, with the time asked for."""
+
+    beside_button = ("at",)
+
+    def fields_beside_button(self, notice: Notice) -> tuple[str, ...]:
+        self.fields["at"].required = True  # in the browser: this button is for a later time
+        self.fields["at"].help_text = ""
+        return self.beside_button
+
+
+class WithdrawForm(ActionForm):
+    beside_button = ("reason",)
+
     reason = forms.CharField(
         label=gettext_lazy("Public reason for the withdrawal"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-# action → (form, method, keyword arguments from the form's cleaned data, button label)
+class Action(NamedTuple):
+    form: type[ActionForm]
+    method: str  # the transition on Notice
+    label: str
+
+
 ACTIONS = {
-    "submit": (SubmitForm, "submit", ("pii_override_reason",), gettext_lazy("Submit for review")),
-    "approve": (ApproveForm, "approve", ("comment", "confidentiality_confirmed"),
-                gettext_lazy("Approve")),
-    "return": (ReturnForm, "return_for_changes", ("reason",), gettext_lazy("Return for changes")),
-    "publish": (PublishForm, "publish", ("at",), gettext_lazy("Publish")),
-    "withdraw": (WithdrawForm, "withdraw", ("reason",), gettext_lazy("Withdraw")),
-}  # fmt: skip
+    "submit": Action(SubmitForm, "submit", gettext_lazy("Submit for review")),
+    "approve": Action(ApproveForm, "approve", gettext_lazy("Approve")),
+    "return": Action(ReturnForm, "return_for_changes", gettext_lazy("Return for changes")),
+    "publish": Action(PublishForm, "publish", gettext_lazy("Publish")),
+    "withdraw": Action(WithdrawForm, "withdraw", gettext_lazy("Withdraw")),
+}
+SECONDARY = {"return", "withdraw"}  # grey buttons: they send back or take down
+
+
+class Button(NamedTuple):
+    action: str  # the transition URL it posts to
+    name: str  # for the class workflow-<name>
+    label: str
+    form: ActionForm
+    secondary: bool
+
+
+def buttons(notice: Notice, actions: list[str]) -> list[Button]:
+    """The change form's workflow buttons for `permissions.actions_for`, each with the
+    fields of its form it needs; beside 发布, 定时发布 where a time may be set."""
+    shown = []
+    for name in actions:
+        if name not in ACTIONS:
+            continue  # 修订 has its own view
+        form_class, _method, label = ACTIONS[name]
+        shown.append(Button(name, name, label, form_class.for_button(name, notice),
+                            name in SECONDARY))  # fmt: skip
+        if name == "publish" and notice.may_be_scheduled():
+            shown.append(Button(name, "schedule", gettext_lazy("Schedule publication"),
+                                ScheduleForm.for_button(name, notice), True))  # fmt: skip
+    return shown
 
 
 KIND_LABELS = {
@@ -111,13 +189,13 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     notice = get_notice_for(request.user, pk)
-    form_class, method, arguments, label = ACTIONS[action]
+    form_class, method, label = ACTIONS[action]
     form = form_class(request.POST)
     context = {"notice": notice, "form": form, "action": action, "label": label}
     if not form.is_valid():
         return render(request, "admin/disclosure/notice/action.html", context, status=400)
     try:
-        getattr(notice, method)(request.user, **{a: form.cleaned_data[a] for a in arguments})
+        getattr(notice, method)(request.user, **form.cleaned_data)
     except PersonalDataFound as found:
         context |= {
             "hits": [(hit, KIND_LABELS[hit.kind]) for hit in found.hits],

@@ -9,12 +9,19 @@ Every transition follows the same steps, so each reads top to bottom:
 
 1. one transaction; the row re-read with `select_for_update()` (on SQLite the
    IMMEDIATE transaction already holds the write lock, see settings);
-2. "may this person ever do this to this notice?" — `PermissionDenied` (403);
-3. "is it possible in this state?" — `InvalidTransition` (409, with a message);
+2. its guard, declared once in `GUARDS`: "may this person ever do this to this
+   notice?" — `PermissionDenied` (403); "is it possible in this state, and is it
+   their turn?" — `InvalidTransition` (409, with a message);
+3. what the notice itself still lacks (a reason, the confidentiality review, a
+   legal basis) — `InvalidTransition` (409);
 4. the fields set and saved with `update_fields`;
 5. one `NoticeEvent` with the actor, the from/to status, the comment and a hash
    of the content as it stood;
 6. mail to the next person, after commit.
+
+The admin's buttons are the actions whose guard lets the person through
+(`permissions.actions_for` asks `Notice.refusal`), so a state added to a
+transition's guard adds its button too.
 
 What public content a transition changes goes through disclosure.publication, the one
 door: the search index in the same transaction, the public version after commit.
@@ -31,12 +38,13 @@ import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import IndexSequence
 
@@ -70,9 +78,47 @@ class PersonalDataFound(InvalidTransition):
         )
 
 
-def _allow(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You do not have the role this action needs."))
+class Guard(NamedTuple):
+    """What a transition asks before it runs, in this order.
+
+    - `may`: may this person ever do this to this notice? Else `PermissionDenied`.
+    - `sources`: the states it leaves from. Else `InvalidTransition`.
+    - `refuse_when`: (predicate, refusal, message): refused with that refusal when the
+      predicate holds (whose turn it is, four eyes).
+
+    Predicates are named functions `(user, notice) -> bool` of disclosure.permissions:
+    named, not imported, because that module imports this model.
+    """
+
+    may: str
+    sources: tuple[str, ...]
+    refuse_when: tuple[tuple[str, type[Exception], str], ...] = ()
+
+
+_WAITING = gettext_lazy("This step is waiting for another reviewer.")
+
+# Each transition's guard, stated once: the method checks it under the lock, and the
+# admin offers a button exactly where it passes. In the order the buttons appear:
+# the step forward first, sending back after it.
+GUARDS: dict[str, Guard] = {
+    "submit": Guard("can_write", ("draft", "returned")),
+    "approve": Guard("can_review", ("submitted",), refuse_when=(
+        ("waits_for_another", InvalidTransition, _WAITING),
+        ("is_own_submission", PermissionDenied,
+         gettext_lazy("Nobody may approve their own submission.")),
+        ("has_approved_this_round", PermissionDenied,
+         gettext_lazy("You have already approved this notice in this review.")),
+    )),
+    "publish": Guard("can_publish", ("approved",)),
+    "withdraw": Guard("can_publish", ("published",)),
+    "return": Guard("can_return", ("submitted", "approved"), refuse_when=(
+        ("waits_for_another", InvalidTransition, _WAITING),
+    )),
+    "revise": Guard("can_write", ("published",), refuse_when=(
+        ("is_a_revision", InvalidTransition,
+         gettext_lazy("Revise the original notice, not a revision.")),
+    )),
+}  # fmt: skip
 
 
 class NoticeWorkflow:
@@ -90,10 +136,45 @@ class NoticeWorkflow:
 
     def _expect(self, *statuses: str) -> None:
         if self.status not in statuses:
-            raise InvalidTransition(
-                _("This is not possible while the notice is “%(status)s”.")
-                % {"status": self.get_status_display()}
-            )
+            raise self._not_now()
+
+    def _not_now(self) -> InvalidTransition:
+        return InvalidTransition(
+            _("This is not possible while the notice is “%(status)s”.")
+            % {"status": self.get_status_display()}
+        )
+
+    def refusal(self, action: str, by: AbstractBaseUser) -> Exception | None:
+        """Why `by` may not do `action` to this notice now, or None: its guard (`GUARDS`).
+
+        - `PermissionDenied`: not allowed (403); `InvalidTransition`: not now (409).
+        - The transition raises it under the lock; the admin's buttons are the actions
+          where it is None.
+        """
+        from .. import permissions  # built on this model (module docstring)
+
+        guard = GUARDS[action]
+        if not getattr(permissions, guard.may)(by, self):
+            return PermissionDenied(_("You do not have the role this action needs."))
+        if self.status not in guard.sources:
+            return self._not_now()
+        for predicate, refusal, message in guard.refuse_when:
+            if getattr(permissions, predicate)(by, self):
+                return refusal(message)
+        return None
+
+    def _guard(self, action: str, by: AbstractBaseUser) -> None:
+        refusal = self.refusal(action, by)
+        if refusal is not None:
+            raise refusal
+
+    def awaits_confidentiality_review(self) -> bool:
+        """The first review step is the confidentiality review (保密审查)."""
+        return self.status == self.Status.SUBMITTED and self.review_step == 0
+
+    def may_be_scheduled(self) -> bool:
+        """A revision replaces published content, so it is published at once."""
+        return not self.revision_of_id
 
     def _sync(self, fresh: Notice) -> None:
         """Copy the locked row's state onto the instance the caller holds."""
@@ -146,12 +227,9 @@ class NoticeWorkflow:
         - The chain is the catalog node's at this moment, fixed for this round.
         - Unmasked personal numbers block it, unless a reason is given (audited).
         """
-        from ..permissions import can_write
-
         with transaction.atomic():
             notice = self._locked()
-            _allow(can_write(by, notice))
-            notice._expect(notice.Status.DRAFT, notice.Status.RETURNED)
+            notice._guard("submit", by)
             notice._check_complete()
             hits = notice.personal_numbers()
             if hits and not pii_override_reason.strip():
@@ -179,24 +257,16 @@ class NoticeWorkflow:
         - The first step is the confidentiality review (保密审查): it must be confirmed.
         - After the last step the notice is approved and waits for the office.
         """
-        from ..permissions import can_review, can_review_as, has_approved_this_round
-
         with transaction.atomic():
             notice = self._locked()
-            _allow(can_review(by, notice))
-            notice._expect(notice.Status.SUBMITTED)
+            notice._guard("approve", by)
             step, role = notice.review_step, notice.review_role
-            if not can_review_as(by, notice, role):
-                raise InvalidTransition(_("This step is waiting for another reviewer."))
-            if notice.submitted_by_id == by.pk:
-                raise PermissionDenied(_("Nobody may approve their own submission."))
-            if has_approved_this_round(by, notice):
-                raise PermissionDenied(_("You have already approved this notice in this review."))
-            if step == 0 and not confidentiality_confirmed:
+            first = notice.awaits_confidentiality_review()
+            if first and not confidentiality_confirmed:
                 raise InvalidTransition(_("Confirm the confidentiality review first."))
             old = notice.status
             fields = [*_REVIEW_FIELDS, "updated_at"]
-            if step == 0:
+            if first:
                 notice.confidentiality_reviewed_by, notice.confidentiality_reviewed_at = (
                     by, timezone.now()
                 )  # fmt: skip
@@ -207,24 +277,18 @@ class NoticeWorkflow:
                 notice.status, notice.review_role = notice.Status.APPROVED, ""
             notice.save(update_fields=fields)
             notice._record(by, "approved", old, step=step, role=role, comment=comment.strip(),
-                           confidentiality_confirmed=step == 0)  # fmt: skip
+                           confidentiality_confirmed=first)  # fmt: skip
         self._sync(notice)
 
     def return_for_changes(self, by: AbstractBaseUser, *, reason: str) -> None:
         """Send it back to its author with a reason: from a review step, or from the office."""
-        from ..permissions import can_publish, can_review, can_review_as
-
         with transaction.atomic():
             notice = self._locked()
-            _allow(can_review(by, notice) or can_publish(by, notice))
-            notice._expect(notice.Status.SUBMITTED, notice.Status.APPROVED)
+            notice._guard("return", by)
             if notice.status == notice.Status.SUBMITTED:
                 role, step = notice.review_role, notice.review_step
-                allowed = can_review_as(by, notice, role)
             else:
-                role, step, allowed = "publisher", None, can_publish(by, notice)
-            if not allowed:
-                raise InvalidTransition(_("This step is waiting for another reviewer."))
+                role, step = "publisher", None
             if not reason.strip():
                 raise InvalidTransition(_("Say what has to change."))
             old = notice.status
@@ -243,13 +307,11 @@ class NoticeWorkflow:
         - The index number is taken under the same lock, and never reused.
         - A revision is published at once and replaces its original's content.
         """
-        from ..permissions import can_publish
-        from ..publication import publication_changed
+        from ..publication import publication_changed  # built on this model (module docstring)
 
         with transaction.atomic():
             notice = self._locked()
-            _allow(can_publish(by, notice))
-            notice._expect(notice.Status.APPROVED)
+            notice._guard("publish", by)
             now = timezone.now()
             at = at or now
             notice._check_publishable(at, now)
@@ -269,13 +331,11 @@ class NoticeWorkflow:
 
     def withdraw(self, by: AbstractBaseUser, *, reason: str) -> None:
         """Take a published notice down; its page then says why and when (410)."""
-        from ..permissions import can_publish
-        from ..publication import publication_changed
+        from ..publication import publication_changed  # built on this model (module docstring)
 
         with transaction.atomic():
             notice = self._locked()
-            _allow(can_publish(by, notice))
-            notice._expect(notice.Status.PUBLISHED)
+            notice._guard("withdraw", by)
             if not reason.strip():
                 raise InvalidTransition(_("Give the public reason for the withdrawal."))
             old = notice.status
@@ -291,14 +351,9 @@ class NoticeWorkflow:
 
         The public keeps seeing the published version until the revision is published.
         """
-        from ..permissions import can_write
-
-        _allow(can_write(by, self))
         with transaction.atomic():
             original = self._locked()
-            original._expect(original.Status.PUBLISHED)
-            if original.revision_of_id:
-                raise InvalidTransition(_("Revise the original notice, not a revision."))
+            original._guard("revise", by)
             open_revision = original.revisions.exclude(status__in=_CLOSED).first()
             if open_revision:
                 return open_revision
@@ -333,7 +388,7 @@ class NoticeWorkflow:
             raise InvalidTransition(_("The confidentiality review has not been recorded."))
         if at < now - PUBLISH_TIME_TOLERANCE:
             raise InvalidTransition(_("A publication time cannot lie in the past."))
-        if self.revision_of_id and at > now + PUBLISH_TIME_TOLERANCE:
+        if not self.may_be_scheduled() and at > now + PUBLISH_TIME_TOLERANCE:
             raise InvalidTransition(_("A revision is published at once, not at a later time."))
 
     def _publish_revision(self, by, now: datetime) -> None:
