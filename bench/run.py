@@ -39,6 +39,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from bench.generate import peak_rss_mb
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = BASE_DIR / "bench" / "out"
 CONSTANT_URL = "/bench/constant/"
@@ -162,6 +164,7 @@ def pick_pages(two: str, four: str) -> tuple[list[Page], dict]:
     """The pages to measure, with a detail id and filter parameters taken from the database."""
     from django.db.models import Count, Max, Min
 
+    # The portal's models: importable only once setup_django has chosen the settings.
     from catalog.models import CatalogNode
     from disclosure.models import Notice
 
@@ -279,8 +282,6 @@ class Server:
             return []
 
     def sample_memory(self) -> None:
-        from bench.generate import peak_rss_mb
-
         for pid in self.workers():
             self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak_rss_mb(pid))
 

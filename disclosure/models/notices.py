@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import CatalogNode, Organization
 
 from ..sanitize import sanitize_html
+from .history import NoticeHistory
 from .workflow import NoticeWorkflow
 
 # The year the 条例 came into force: no notice of the portal is published before it.
@@ -109,7 +110,7 @@ class NoticeQuerySet(models.QuerySet):
         )
 
 
-class Notice(NoticeWorkflow, models.Model):
+class Notice(NoticeWorkflow, NoticeHistory, models.Model):
     """One disclosed item: a document, a list, a result, a table."""
 
     class Status(models.TextChoices):

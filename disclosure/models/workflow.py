@@ -78,6 +78,18 @@ class PersonalDataFound(InvalidTransition):
         )
 
 
+def content_hash_of(notice: Notice, attachments: Iterable[tuple[str, str]]) -> str:
+    """The digest every event records: the content fields, the disclosure attribute and the
+    attachments as (sha256, original name) pairs in their order. `Notice.content_hash()`
+    reads the saved attachments; a bulk load (history.py) passes those it is about to save.
+    """
+    content = {name: str(getattr(notice, name)) for name in notice.CONTENT_FIELDS}
+    content["disclosure_mode"] = notice.disclosure_mode
+    content["attachments"] = [list(pair) for pair in attachments]
+    data = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
 class Guard(NamedTuple):
     """What a transition asks before it runs, in this order.
 
@@ -198,13 +210,8 @@ class NoticeWorkflow:
 
     def content_hash(self) -> str:
         """SHA-256 of what a reviewer sees: the content fields and the attachments' bytes."""
-        content = {name: str(getattr(self, name)) for name in self.CONTENT_FIELDS}
-        content["disclosure_mode"] = self.disclosure_mode
-        content["attachments"] = list(
-            self.attachments.order_by("position", "id").values_list("sha256", "original_name")
-        )
-        data = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(data.encode()).hexdigest()
+        pairs = self.attachments.order_by("position", "id").values_list("sha256", "original_name")
+        return content_hash_of(self, pairs)
 
     def personal_numbers(self) -> list:
         """Unmasked ID-card, mobile and bank-card numbers in the text and the attachments."""

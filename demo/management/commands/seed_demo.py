@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from applications import handling
 from applications.models import Application
-from catalog.models import CatalogNode, IndexSequence, Membership, Organization
+from catalog.models import CatalogNode, Membership, Organization
 from demo import content, township
 from demo.documents import make_docx, make_pdf, make_xlsx
 from disclosure import search
@@ -142,20 +142,32 @@ class Command(BaseCommand):
         specs = sorted(content.NOTICES, key=lambda s: s["published"])
         by_key: dict[str, Notice] = {}
         progress = Progress("notices", len(specs), self.stdout)
-        # Sorted by publication, a policy exists before its interpretation; the
-        # newer document that replaces an old one is linked once it exists.
+        # Sorted by publication, a policy exists before its interpretation. The newer
+        # document that replaces an old one is linked before any history is written: the
+        # link is content, and every event hashes the content as it then stood.
         for spec in specs:
             interprets = by_key[spec["interprets"]] if spec.get("interprets") else None
-            notice = self.create_notice(spec, orgs, nodes, interprets)
-            History(notice, spec, holders, users).write()
-            by_key[spec["key"]] = notice
-            progress.step()
+            by_key[spec["key"]] = self.create_notice(spec, orgs, nodes, interprets)
+            progress.step()  # the attachments are the slow part
         for spec in specs:
             if spec.get("superseded_by"):
                 notice = by_key[spec["key"]]
                 notice.superseded_by = by_key[spec["superseded_by"]]
                 notice.full_clean()
                 notice.save(update_fields=["superseded_by"])
+        # In publication order, so index numbers follow it.
+        for spec in specs:
+            notice = by_key[spec["key"]]
+            people = {
+                role: holders[(notice.organization_id, role)]
+                for role in (Membership.Role.CLERK, Membership.Role.LEADER)
+            }
+            people |= {
+                Membership.Role.SUPERVISOR: users["supervisor"],
+                Membership.Role.LEADERSHIP: users["group"],
+                Membership.Role.PUBLISHER: users["office"],
+            }
+            write_history(notice, spec, people)
 
     def create_notice(self, spec: dict, orgs, nodes, interprets) -> Notice:
         written = date.fromisoformat(spec["written"])
@@ -252,111 +264,44 @@ def _names(orgs: list[str]) -> str:
     return "、".join(orgs) if len(orgs) <= 3 else f"{'、'.join(orgs[:3])}等{len(orgs)}个单位"
 
 
-class History:
-    """The demo notice's state and the audit trail that led to it, in the past.
+RETURN_REASON = "请补充资金来源和公示期限，附件名单需按规定脱敏。"
 
-    Demo notices were published over two years, so their events are written
-    with those dates (the one place events are written outside a transition);
-    every actor holds the role the step needs.
+
+def write_history(notice: Notice, spec: dict, people: dict[str, object]) -> None:
+    """The demo notice's past, replayed by the model's back-dated history and saved.
+
+    - Demo notices were published over two years: submitted two days (and an hour per
+      review step) before their publication date, reviewed an hour a step, published
+      then, and a withdrawn one taken down three days later.
+    - A scheduled one was published a minute ago, for a week from now.
+    - `people` by role: every actor holds the role the step needs.
     """
+    state = spec.get("state", "published")
+    notice.created_by = people[Membership.Role.CLERK]
+    history = notice.backdated()
+    if state != "draft":
+        when = timezone.make_aware(datetime.fromisoformat(spec["published"]))
+        chain = notice.catalog_node.review_chain()
+        submitted = when - timedelta(days=2, hours=len(chain))
+        if state == "submitted":
+            history.submit(people[Membership.Role.CLERK], when=submitted, chain=chain)
+        elif state == "returned":
+            history.submit(people[Membership.Role.CLERK], when=submitted, chain=chain)
+            history.return_for_changes(people[chain[0]], when=submitted + timedelta(hours=3),
+                                       reason=RETURN_REASON)  # fmt: skip
+        else:
+            history.review(people, submitted_at=submitted, chain=chain)
+        if state in ("published", "scheduled", "withdrawn"):
+            _publish(history, people[Membership.Role.PUBLISHER], state, when, spec)
+    notice.save()
+    NoticeEvent.objects.bulk_create(history.events)
 
-    def __init__(self, notice: Notice, spec: dict, holders: dict, users: dict) -> None:
-        self.notice, self.spec, self.users = notice, spec, users
-        self.state = spec.get("state", "published")
-        self.when = timezone.make_aware(datetime.fromisoformat(spec["published"]))
-        org = notice.organization_id
-        self.author = holders[(org, Membership.Role.CLERK)]
-        self.reviewers = {
-            Membership.Role.LEADER: holders[(org, Membership.Role.LEADER)],
-            Membership.Role.SUPERVISOR: users["supervisor"],
-            Membership.Role.LEADERSHIP: users["group"],
-        }
 
-    def write(self) -> None:
-        n = self.notice
-        n.created_by = self.author
-        if self.state == "draft":
-            n.save(update_fields=["created_by"])
-            return
-        chain = n.catalog_node.review_chain()
-        t = self.when - timedelta(days=2, hours=len(chain))
-        n.status, n.review_chain, n.review_step, n.review_role = "submitted", chain, 0, chain[0]
-        n.submitted_by, n.submitted_at = self.author, t
-        events = [self.event(self.author, "submitted", "draft", t, step=0, role=chain[0])]
-        if self.state == "submitted":
-            return self.save(events)
-        if self.state == "returned":
-            n.status, n.review_role = "returned", ""
-            events.append(
-                self.event(
-                    self.reviewers[chain[0]],
-                    "returned",
-                    "submitted",
-                    t + timedelta(hours=3),
-                    step=0,
-                    role=chain[0],
-                    comment="请补充资金来源和公示期限，附件名单需按规定脱敏。",
-                )
-            )
-            return self.save(events)
-        for step, role in enumerate(chain):
-            t += timedelta(hours=1)
-            if step == 0:
-                n.confidentiality_reviewed_by, n.confidentiality_reviewed_at = (
-                    self.reviewers[role],
-                    t,
-                )
-            last = step + 1 == len(chain)
-            events.append(
-                self.event(
-                    self.reviewers[role],
-                    "approved",
-                    "submitted",
-                    t,
-                    step=step,
-                    role=role,
-                    confidentiality_confirmed=step == 0,
-                    new_status="approved" if last else "submitted",
-                )
-            )
-        n.status, n.review_role = "approved", ""
-        if self.state in ("approved", "on_application", "not_disclosed"):
-            return self.save(events)
-        self.publish(events)
-
-    def publish(self, events: list) -> None:
-        n, now = self.notice, timezone.now()
-        at = now + timedelta(days=7) if self.state == "scheduled" else self.when
-        n.status, n.published_at = "published", at
-        n.index_number = IndexSequence.next_index_number(
-            organization=n.organization, year=timezone.localtime(at).year
-        )
-        action = "scheduled" if at > now else "published"
-        stamp = min(at, now - timedelta(minutes=1))
-        events.append(self.event(self.users["office"], action, "approved", stamp, role="publisher"))
-        if self.state == "withdrawn":
-            n.status, n.withdrawn_at = "withdrawn", at + timedelta(days=3)
-            n.withdrawal_reason = self.spec["withdraw_reason"]
-            events.append(
-                self.event(
-                    self.users["office"],
-                    "withdrawn",
-                    "published",
-                    n.withdrawn_at,
-                    role="publisher",
-                    comment=n.withdrawal_reason,
-                )
-            )
-        self.save(events)
-
-    def event(self, actor, action: str, old: str, created, new_status: str = "", **fields):
-        new_status = new_status or {"scheduled": "published"}.get(action, action)
-        return NoticeEvent(notice=self.notice, actor=actor, action=action, old_status=old,
-                           new_status=new_status, created=created, **fields)  # fmt: skip
-
-    def save(self, events: list) -> None:
-        self.notice.save()
-        content_hash = self.notice.content_hash()
-        for event in events:
-            event.content_hash = content_hash
-            event.save()
+def _publish(history, publisher, state: str, when: datetime, spec: dict) -> None:
+    if state == "scheduled":
+        now = timezone.now()
+        history.publish(publisher, when=now - timedelta(minutes=1), at=now + timedelta(days=7))
+        return
+    history.publish(publisher, when=when)
+    if state == "withdrawn":
+        history.withdraw(publisher, when=when + timedelta(days=3), reason=spec["withdraw_reason"])
