@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from catalog.models import IndexSequence
 
 from .events import NoticeEvent
-from .workflow import GUARDS, PUBLISH_TIME_TOLERANCE, InvalidTransition, content_hash_of
+from .workflow import GUARDS, InvalidTransition, content_hash_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -149,12 +149,7 @@ class BackdatedHistory:
         at = at or when
         if n.revision_of_id:
             raise ValueError("Back-dated history is an original's: publish revisions for real.")
-        if n.disclosure_mode != n.Mode.PROACTIVE:
-            raise InvalidTransition(_("Only proactively disclosed notices can be published."))
-        if n.confidentiality_reviewed_at is None:
-            raise InvalidTransition(_("The confidentiality review has not been recorded."))
-        if at < when - PUBLISH_TIME_TOLERANCE:
-            raise InvalidTransition(_("A publication time cannot lie in the past."))
+        n._check_publishable(at, when)  # the transition's own checks, at that moment
         old = n.status
         if not n.index_number and take_index_number:
             n.index_number = IndexSequence.next_index_number(
