@@ -22,8 +22,22 @@ Title rules, in order:
    the paragraph's first sentence, cut to 60 characters with "…". That paragraph
    stays in the body, and a message asks the clerk to write a real title.
 
-The body goes through `disclosure.sanitize.sanitize_html`, the project's one
-sanitiser, which drops styles, scripts, event handlers and unsafe URLs.
+Body rules (what lands in the editor, `disclosure.editor`):
+
+* Heading styles (Title, Heading N, WPS's 标题 N) become h2 and below: the page's h1 is the
+  notice title.
+* Clerks rarely use heading styles; they number headings as GB/T 9704 does. A short
+  unstyled paragraph that starts with 公文 numbering is a heading: "一、" is h2, "（一）"
+  h3, "1." h4, the three heading levels the editor offers. "（1）" stays a paragraph: it is
+  the fourth level, which 公文 run into the text ("（1）申请人持身份证……"). A paragraph is
+  short when it has at most HEADING_MAX_CHARS characters and no sentence punctuation
+  before its last character; a long or run-in one ("（一）加强领导。各村要……") stays text.
+* Each table keeps a header row: Word's own "repeat as header row" rows, or else the first
+  row (with the rows a cell of it spans into), unless that would leave no body row.
+
+The body goes through `disclosure.sanitize.clean_body`, as the form's body does: the
+project's one sanitiser (no styles, scripts, event handlers or unsafe URLs), then header
+rows in <thead>.
 """
 
 from __future__ import annotations
@@ -45,7 +59,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
-from disclosure.sanitize import sanitize_html
+from disclosure.sanitize import clean_body
 from disclosure.uploads import clean_upload
 
 TITLE_MAX_CHARS = 200  # the notice title field's length
@@ -58,11 +72,19 @@ FRONT_MATTER_PARAGRAPHS = 6
 TITLE_MIN_FONT_POINTS = 18
 MAX_TITLE_LINES = 3
 
+# Headings found by their 公文 numbering are given these style names (`_structure`), by
+# which the style map below makes them h2-h4.
+NUMBERED_HEADING_STYLES = {2: "Portal numbered heading 2", 3: "Portal numbered heading 3",
+                           4: "Portal numbered heading 4"}  # fmt: skip
 # Heading 1 becomes h2 because the page already has its own h1 (the notice title);
 # lower levels shift down with it. Style names match case-insensitively in mammoth.
 # "标题 N" covers WPS documents whose headings were created as custom styles.
 STYLE_MAP = "\n".join(
     [
+        *(
+            f"p[style-name='{name}'] => h{level}:fresh"
+            for level, name in NUMBERED_HEADING_STYLES.items()
+        ),
         "p[style-name='Title'] => h2:fresh",
         "p.Title => h2:fresh",
         "p[style-name='Subtitle'] => h3:fresh",
@@ -79,6 +101,8 @@ STYLE_MAP = "\n".join(
 )
 _TITLE_STYLE_NAMES = frozenset({"title", "heading 1", "标题 1", "标题1"})
 _TITLE_STYLE_IDS = frozenset({"title", "heading1"})
+# Styles that already decide the level (mapped above, or a heading Word knows of).
+_HEADING_STYLE_PREFIXES = ("title", "subtitle", "heading", "标题", "portal numbered heading")
 
 # 发文字号: 机关代字 + year in 六角括号 + 顺序号. Clerks type the brackets as [] or （）
 # (or WPS's small ﹝﹞), so all are accepted and normalised to the standard 〔〕.
@@ -93,6 +117,14 @@ _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _SECTION_NUMBER = re.compile(
     r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])"
 )
+# 公文 numbering of the three heading levels (GB/T 9704 7.3.3), deepest last.
+_HEADING_NUMBERS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"^[一二三四五六七八九十]+、"), 2),
+    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 3),
+    (re.compile(r"^\d{1,2}[.．、](?!\d)"), 4),  # not "1.5万元"
+)
+HEADING_MAX_CHARS = 40
+_SENTENCE_PUNCTUATION = re.compile(r"[。！？；：!?;:]")
 _CJK = r"\u3001-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _WHITESPACE = re.compile(r"\s+")
@@ -147,7 +179,7 @@ def import_docx(data: bytes) -> ImportedDocument:
         result = mammoth.convert_to_html(
             io.BytesIO(data),
             style_map=STYLE_MAP,
-            transform_document=front.remove_from,
+            transform_document=lambda document: _structure(front.remove_from(document)),
             convert_image=images,
             # A style map embedded in the file would let the document decide its own
             # HTML; linked images would make the server read files it names.
@@ -263,6 +295,73 @@ class _FrontMatter:
             # No title in the document: offer its opening words, keep the paragraph.
             self.title = _clip(_SENTENCE_END.split(text, maxsplit=1)[0], SHORT_PARAGRAPH_CHARS)
             self.title_guessed = True
+
+
+# --- structure: numbered headings, table header rows ---------------------------------------
+
+
+def _structure(document: Any) -> Any:
+    """Headings from 公文 numbering and table header rows (module docstring, body rules)."""
+    return document.copy(children=[_structured(child) for child in document.children])
+
+
+def _structured(element: Any) -> Any:
+    if isinstance(element, documents.Paragraph):
+        level = _numbered_heading_level(element)
+        return element.copy(style_name=NUMBERED_HEADING_STYLES[level]) if level else element
+    if isinstance(element, documents.Table):
+        return _with_header_rows(element)
+    return element
+
+
+def _numbered_heading_level(paragraph: Any) -> int | None:
+    """h2-h4 for a short unstyled top-level paragraph opening with 公文 numbering."""
+    name = (paragraph.style_name or "").strip().lower()
+    if paragraph.numbering is not None or name.startswith(_HEADING_STYLE_PREFIXES):
+        return None  # a Word list item, or a heading style that decides for itself
+    text = _plain_text(paragraph)
+    if len(text) > HEADING_MAX_CHARS or _SENTENCE_PUNCTUATION.search(text[:-1]):
+        return None
+    return next((level for pattern, level in _HEADING_NUMBERS if pattern.match(text)), None)
+
+
+def _with_header_rows(table: Any) -> Any:
+    """- Word's header rows are kept; without any, the first row is the header, with the
+    rows its cells span into (a <thead> cell cannot reach into <tbody>).
+    - No header when that would leave no body row; nested tables are treated alike."""
+    rows = [_with_nested_tables(row) for row in table.children]
+    table_rows = [row for row in rows if isinstance(row, documents.TableRow)]
+    if len(table_rows) == len(rows) and not any(row.is_header for row in rows):
+        count = _header_row_count(rows)
+        if count < len(rows):
+            rows = [row.copy(is_header=True) for row in rows[:count]] + rows[count:]
+    return table.copy(children=rows)
+
+
+def _header_row_count(rows: list[Any]) -> int:
+    count, index = 1, 0
+    while index < min(count, len(rows)):
+        spans = [cell.rowspan for cell in rows[index].children
+                 if isinstance(cell, documents.TableCell)]  # fmt: skip
+        count = max([count, *(index + span for span in spans)])
+        index += 1
+    return count
+
+
+def _with_nested_tables(row: Any) -> Any:
+    if not isinstance(row, documents.TableRow):
+        return row
+    return row.copy(children=[_cell_with_nested_tables(cell) for cell in row.children])
+
+
+def _cell_with_nested_tables(cell: Any) -> Any:
+    if not isinstance(cell, documents.TableCell):
+        return cell
+    children = [
+        _with_header_rows(child) if isinstance(child, documents.Table) else child
+        for child in cell.children
+    ]
+    return cell.copy(children=children)
 
 
 def _leading_paragraphs(children: list[Any]) -> list[tuple[int, Any, str]]:
@@ -390,8 +489,8 @@ class _ImageDropper:
 
 
 def _finish_body(html: str) -> str:
-    """mammoth's HTML as it may be stored: through the project's one sanitiser."""
-    return sanitize_html(html).strip()
+    """mammoth's HTML as it may be stored: the form's own cleaning (`clean_body`)."""
+    return clean_body(html)
 
 
 def _front_messages(front: _FrontMatter, body: str) -> list[str]:

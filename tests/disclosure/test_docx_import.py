@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from disclosure.docx_import import (
+    HEADING_MAX_CHARS,
     IMAGES_DROPPED,
     MAX_MESSAGES,
     TITLE_GUESSED,
@@ -122,7 +123,7 @@ def test_gongwen_title_number_and_body():
     assert f"<p>{SALUTATION}</p>" in result.body
     assert f"<p>{FIRST}</p>" in result.body
     assert f"<p>{SECOND}</p>" in result.body
-    assert "<table>" in result.body
+    assert "<table><thead>" in result.body
     assert "青岚村" in result.body
     assert "张三" in result.body
 
@@ -204,7 +205,7 @@ def test_title_set_in_large_font_without_bold():
     result = import_docx(to_bytes(document))
 
     assert result.title == "青岚镇2026年防火责任人名单"
-    assert result.body == "<p>附件1</p><p>一、镇级责任人</p>"
+    assert result.body == "<p>附件1</p><h2>一、镇级责任人</h2>"
 
 
 def test_spaced_out_short_title_loses_its_layout_spaces():
@@ -258,6 +259,134 @@ def test_numbered_section_heading_is_not_the_title():
 
     assert result.title == "青岚镇2026年工作要点"
     assert result.body == f"<h2>一、产业发展</h2><p>{FIRST}</p>"
+
+
+# --- 公文 numbering becomes headings -------------------------------------------------------
+
+
+def body_of(*paragraphs: str) -> str:
+    """The body of a document with a title and these unstyled paragraphs."""
+    document = docx.Document()
+    document.add_heading(TITLE, level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    return import_docx(to_bytes(document)).body
+
+
+def test_gongwen_numbering_gives_three_heading_levels():
+    """一、→ h2, （一）→ h3, 1. → h4: the levels the editor's toolbar offers."""
+    body = body_of("一、总体要求", FIRST, "（一）加强组织领导", SECOND, "1.落实网格责任", SECOND)
+
+    assert body == (
+        f"<h2>一、总体要求</h2><p>{FIRST}</p><h3>（一）加强组织领导</h3><p>{SECOND}</p>"
+        f"<h4>1.落实网格责任</h4><p>{SECOND}</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("十二、其他事项", "h2"),
+        ("(二)工作步骤", "h3"),
+        ("（三）加强督查。", "h3"),  # a heading line may end with a full stop
+        ("2、补助标准", "h4"),
+        ("3．申报材料", "h4"),
+    ],
+)
+def test_numbering_variants_clerks_type(text, tag):
+    assert body_of(text) == f"<{tag}>{text}</{tag}>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "（1）申请人持身份证到村委会登记",  # the fourth level runs into the text
+        "（一）加强组织领导。各村要成立以村支书为组长的防火领导小组。",  # run-in heading
+        "一、时间：2026年3月10日",  # a field of the notice, not a heading
+        "1.5万元补助已于3月发放",  # a decimal, not a number
+        "2026年起执行",
+        "一、" + "严" * HEADING_MAX_CHARS,  # too long for a heading
+    ],
+)
+def test_paragraphs_that_only_look_numbered_stay_text(text):
+    assert body_of(text) == f"<p>{text}</p>"
+
+
+def test_heading_styles_decide_over_numbering():
+    document = docx.Document()
+    document.add_heading(TITLE, level=1)
+    document.add_heading("一、总体要求", level=3)  # the author chose level 3
+    document.add_paragraph("（一）", style="List Number")  # a Word list item keeps its list
+
+    body = import_docx(to_bytes(document)).body
+
+    assert body.startswith("<h4>一、总体要求</h4>")
+    assert "<h3>" not in body
+
+
+def test_numbering_inside_a_table_is_not_a_heading():
+    document = docx.Document()
+    document.add_heading(TITLE, level=1)
+    table = document.add_table(rows=2, cols=1)
+    table.rows[0].cells[0].text = "事项"
+    table.rows[1].cells[0].text = "一、修缮道路"
+
+    assert "<td>一、修缮道路</td>" in import_docx(to_bytes(document)).body
+
+
+# --- tables keep their header row ---------------------------------------------------------
+
+
+def table_document(rows: list[list[str]], *, merge_header=False, word_header=False) -> bytes:
+    document = docx.Document()
+    document.add_heading(TITLE, level=1)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    if merge_header:  # 村名 over two rows, 人员 over two columns
+        table.cell(0, 0).merge(table.cell(1, 0)).text = "村名"
+        table.cell(0, 1).merge(table.cell(0, 2)).text = "人员"
+    if word_header:  # Word's "repeat as header row"
+        properties = table.rows[0]._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:tblHeader"))
+    return to_bytes(document)
+
+
+def test_first_row_becomes_the_header_row():
+    body = import_docx(table_document([["村名", "户数"], ["青岚村", "12"], ["东坪村", "8"]])).body
+
+    assert body == (
+        '<table><thead><tr><th scope="col">村名</th><th scope="col">户数</th></tr></thead>'
+        "<tbody><tr><td>青岚村</td><td>12</td></tr><tr><td>东坪村</td><td>8</td></tr>"
+        "</tbody></table>"
+    )
+
+
+def test_word_header_rows_are_kept():
+    data = table_document([["村名", "户数"], ["青岚村", "12"]], word_header=True)
+
+    assert '<thead><tr><th scope="col">村名</th>' in import_docx(data).body
+
+
+def test_a_header_cell_spanning_two_rows_takes_both_into_the_header():
+    rows = [["村名", "人员", ""], ["", "姓名", "电话"], ["青岚村", "张三", "-"]]
+
+    body = import_docx(table_document(rows, merge_header=True)).body
+
+    head, rest = body.split("</thead>")
+    assert '<th scope="col" rowspan="2">村名</th>' in head
+    assert '<th scope="col" colspan="2">人员</th>' in head
+    assert '<th scope="col">姓名</th><th scope="col">电话</th>' in head
+    assert rest == "<tbody><tr><td>青岚村</td><td>张三</td><td>-</td></tr></tbody></table>"
+
+
+def test_a_one_row_table_has_no_header():
+    body = import_docx(table_document([["青岚镇人民政府", "2026年3月1日"]])).body
+
+    assert body == (
+        "<table><tbody><tr><td>青岚镇人民政府</td><td>2026年3月1日</td></tr></tbody></table>"
+    )
 
 
 # --- fallbacks ----------------------------------------------------------------------------

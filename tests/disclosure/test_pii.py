@@ -18,12 +18,18 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString
+
 from demo.documents import make_pdf
 from disclosure import textextract
 from disclosure.pii import (
+    KIND_NAMES,
     Kind,
     find_numbers,
     find_numbers_in_html,
+    highlight_numbers_in_html,
     mask_attachment,
     mask_html,
     mask_text,
@@ -526,3 +532,67 @@ def test_extract_text_is_bounded(monkeypatch):
     pieces = extract_text(roster_xlsx(), "xlsx")
     assert sum(len(text) for _, text in pieces) == 30
     assert len(pieces) < 5
+
+
+# --- showing the numbers where they are (issue 10) ----------------------------------------
+
+
+def marks(html: str) -> list[str]:
+    return re.findall(r'<mark class="pii-hit">(.*?)</mark>', html)
+
+
+def test_highlight_marks_each_number_in_place_masked_with_its_kind():
+    """Each finding is marked where it stands, masked, after its kind in words."""
+    with translation.override("zh-hans"):
+        shown = highlight_numbers_in_html(BODY)
+    assert isinstance(shown, SafeString)
+    assert marks(shown) == [
+        f'<span class="pii-hit-kind">身份证号</span>{ID[:2]}{"*" * 13}{ID[-3:]}',
+        '<span class="pii-hit-kind">手机号</span>138****1234',
+        f'<span class="pii-hit-kind">银行卡号</span>{CARD[:4]}{"*" * 11}{CARD[-4:]}',
+    ]
+    # In place: the ID inside its <strong>, the phone in its own cell; the rest unchanged.
+    assert "身份证号<strong><mark" in shown
+    assert "<td>电话</td><td><mark" in shown
+    assert shown.startswith("<h2>低保对象公示</h2><p>户主张三，")
+
+
+def test_highlight_never_shows_a_raw_number():
+    shown = highlight_numbers_in_html(BODY + f'<p><a href="https://x.cn/?t={MOBILE}">联系</a></p>')
+    for raw in (ID, MOBILE, CARD, grouped(CARD), "138 1234 1234"):
+        assert raw not in shown
+    assert 'href="https://x.cn/?t=138****1234"' in shown  # an attribute is masked, not marked
+
+
+def test_highlight_a_number_split_by_inline_tags_keeps_the_markup_well_formed():
+    shown = highlight_numbers_in_html("<p>电话<strong>138</strong>1234<em>1234</em>。</p>")
+    assert shown == (
+        '<p>电话<strong><mark class="pii-hit"><span class="pii-hit-kind">'
+        f"{highlight_kind(Kind.MOBILE)}</span>138****1234</mark></strong><em></em>。</p>"
+    )
+
+
+def highlight_kind(kind: Kind) -> str:
+    return str(KIND_NAMES[kind])
+
+
+def test_highlight_is_empty_without_numbers_and_sanitises_its_input():
+    assert highlight_numbers_in_html("<p>没有号码，金额 12.5 万元。</p>") == ""
+    shown = highlight_numbers_in_html(f'<p onclick="x()">电话{MOBILE}</p><script>alert(1)</script>')
+    assert "onclick" not in shown and "<script" not in shown
+    assert len(marks(shown)) == 1
+
+
+def test_findings_include_shows_the_marked_body_or_nothing():
+    """templates/admin/disclosure/_pii_findings.html, as the submit refusal includes it."""
+    template = "admin/disclosure/_pii_findings.html"
+    with translation.override("zh-hans"):
+        page = render_to_string(template, {"pii_highlighted_body": highlight_numbers_in_html(BODY)})
+        empty = render_to_string(
+            template, {"pii_highlighted_body": highlight_numbers_in_html("<p>无</p>")}
+        )
+    assert "号码在正文中的位置" in page
+    assert '<div class="pii-body"><h2>低保对象公示</h2>' in page
+    assert len(marks(page)) == 3
+    assert "css/editor.css" in page
+    assert empty.strip() == ""
