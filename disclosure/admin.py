@@ -4,41 +4,70 @@ Nothing here changes `status`, `published_at`, the index number or (after
 creation) the organisation: those fields are not in any form, there are no
 bulk actions, no `list_editable` and no "save as new". Transitions go through
 `disclosure.staff` and the model's methods only.
+
+The change form says what this person needs first: the state in words, the latest
+return reason, and what they may do now (staff.buttons), then the fields grouped as a
+clerk thinks of them, the attachments by name, type and size (never a storage path),
+and the history newest first with real names. 提交审核 on an editable form is a
+button of the form itself, 保存并提交审核: it saves what was typed, then submits.
 """
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import path
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import CatalogNode, Membership, Organization
 from catalog.roles import organizations_for, visible_organizations
 
-from . import staff
+from . import preview, staff
 from .docx_import import import_docx
+from .editor import BodyEditor, BodyField
 from .models import Attachment, Notice, NoticeEvent
 from .permissions import actions_for, can_edit, can_view, notices_visible_to
 from .publication import publication_changed
+from .staff import person_name
+from .stale import StaleFormMixin
 from .uploads import CleanUploadFormMixin
 
 Role = Membership.Role
+
+# --- attachments -------------------------------------------------------------------------
 
 
 class AttachmentForm(CleanUploadFormMixin, forms.ModelForm):
     class Meta:
         model = Attachment
         fields = ["title", "file", "position"]
+        # A plain file input: Django's shows "目前: attachments/2026/12/….pdf", the storage
+        # path; the row shows the file by name above it instead (attachment_inline.html).
+        widgets = {"file": forms.FileInput}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The row's heading (attachment_inline.html): the stored file as staff see it.
+        self.file_summary = preview.file_summary(self.instance) if self.instance.pk else ""
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(admin.StackedInline):
     model = Attachment
     form = AttachmentForm
     extra = 1
-    readonly_fields = ["original_name", "extension", "size"]
+    template = "admin/disclosure/notice/attachment_inline.html"
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not can_edit(request.user, obj):
+            return ["title"]  # a reader sees the file by name (the template), and its title
+        return ["title", "file", "position"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None or can_edit(request.user, obj) else ["title"]
 
     # Attachments change only with their notice, and only while it is editable.
     def has_add_permission(self, request, obj=None) -> bool:
@@ -54,13 +83,29 @@ class AttachmentInline(admin.TabularInline):
         return obj is None or can_view(request.user, obj)
 
 
+# --- the notice's form -----------------------------------------------------------------
+
+
 class CatalogNodeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: CatalogNode) -> str:
         return "\u3000" * obj.depth + obj.name
 
 
-class NoticeForm(forms.ModelForm):
-    """The clerk's form; a Word file can fill the title and the body."""
+# Help in plain words for the fields a clerk rarely needs (folded on the form).
+PLAIN_HELP = {
+    "validity": _("Whether the document is still in force. A new document is in force."),
+    "validity_changed_on": _("Only for an expired or repealed document: the day it stopped "
+                             "being in force."),
+    "superseded_by": _("Only if a newer document replaces this one: choose the newer one."),
+    "interprets": _("Only for a policy interpretation: the document it explains."),
+    "disclosure_mode": _("Almost everything is proactively disclosed. Choose another only "
+                         "when the law says so, and give the reason below."),
+}  # fmt: skip
+
+
+class NoticeForm(StaleFormMixin, forms.ModelForm):
+    """The clerk's form; a Word file can fill the title and the body. A save based on a
+    stale page is refused (disclosure.stale)."""
 
     source_docx = forms.FileField(
         label=_("Fill from a Word file"),
@@ -79,14 +124,23 @@ class NoticeForm(forms.ModelForm):
             "superseded_by", "interprets", "posting_ends_on", "disclosure_mode",
             "non_disclosure_reason",
         ]  # fmt: skip
+        # The editor for 正文; its field stores typed text as paragraphs (disclosure.editor).
+        widgets = {"body": BodyEditor()}
+        field_classes = {"body": BodyField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if "title" in self.fields:
             self.fields["title"].required = False  # a Word file may provide it
+        for name, text in PLAIN_HELP.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
+        self.add_version_field()
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk:
+            self.refuse_if_changed_meanwhile()
         upload = data.get("source_docx")
         if upload:
             try:
@@ -104,6 +158,24 @@ class NoticeForm(forms.ModelForm):
             self.add_error("title", _("Give the notice a title, or fill it from a Word file."))
         return data
 
+    def refuse_if_changed_meanwhile(self) -> None:
+        """Compare the page's version with the row under its lock. The admin saves inside
+        one transaction (changeform_view), so the lock taken here is held until this save
+        commits: a second save waits, then finds this one's version."""
+        with transaction.atomic():
+            locked = Notice.objects.select_for_update().get(pk=self.instance.pk)
+        if locked.status not in Notice.USER_ALLOWED_STATUS:
+            self.add_error(None, _(
+                "Not saved: since you opened this page the notice has moved on (now: "
+                "%(status)s) and can no longer be edited. What you typed is still below; "
+                "copy what you need."
+            ) % {"status": locked.get_status_display()})  # fmt: skip
+            return
+        self.refuse_if_stale(locked)
+
+
+# --- the notice's admin ----------------------------------------------------------------
+
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
@@ -117,17 +189,27 @@ class NoticeAdmin(admin.ModelAdmin):
     inlines = [AttachmentInline]
     actions = None  # no bulk delete, no bulk status changes
     save_as = False
+    view_on_site = False  # the public URL 404s before publication; 预览 takes its place
     change_form_template = "admin/disclosure/notice/change_form.html"
-    WORKFLOW_READONLY = ["status", "index_number", "published_at", "views", "created_by",
-                         "submitted_by", "confidentiality_reviewed_by", "revision_of"]  # fmt: skip
+    WORKFLOW_READONLY = ["status", "index_number", "published_at", "views", "created_by_name",
+                         "submitted_by_name", "reviewed_by_name", "revision_of"]  # fmt: skip
     fieldsets = [
-        (None, {"fields": ["source_docx", "title", "summary", "body", "kind", "catalog_node",
-                           "organization"]}),
-        (_("Document"), {"fields": ["document_number", "written_date", "formed_date", "validity",
-                                    "validity_changed_on", "superseded_by", "interprets",
-                                    "posting_ends_on"]}),
-        (_("Disclosure attribute"), {"fields": ["disclosure_mode", "non_disclosure_reason"]}),
-        (_("Record"), {"fields": WORKFLOW_READONLY}),
+        (_("What it is"), {"fields": ["source_docx", "title", "document_number", "summary",
+                                      "body", "kind"]}),
+        (_("Where in the catalog"), {"fields": ["catalog_node", "organization"]}),
+        (_("Dates"), {"fields": ["written_date", "formed_date", "posting_ends_on"]}),
+        (_("Validity and disclosure attribute"), {
+            "classes": ["collapse"],
+            "description": _("Usually nothing to change here: a new document is in force and "
+                             "proactively disclosed. Open this only for a repealed or replaced "
+                             "document, a policy interpretation, or a notice the law keeps "
+                             "from proactive disclosure."),
+            "fields": ["validity", "validity_changed_on", "superseded_by", "interprets",
+                       "disclosure_mode", "non_disclosure_reason"],
+        }),
+        (_("Record"), {"classes": ["collapse"],
+                       "description": _("Kept by the system; nobody edits it."),
+                       "fields": WORKFLOW_READONLY}),
     ]  # fmt: skip
 
     # --- who sees and edits what ----------------------------------------------------
@@ -166,16 +248,16 @@ class NoticeAdmin(admin.ModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or can_edit(request.user, obj):
             return fieldsets
-        # A reviewer reads: the body as it will look, and only what is filled in.
+        # A reviewer reads: the body as it will look, only what is filled in, unfolded.
         shown = []
         for title, options in fieldsets:
             fields = [
                 "body_preview" if f == "body" else f
                 for f in options["fields"]
-                if f != "source_docx" and (f in self.ALWAYS_SHOWN or _filled(getattr(obj, f)))
+                if f != "source_docx" and (f in self.ALWAYS_SHOWN or _filled(_value(obj, f)))
             ]
             if fields:
-                shown.append((title, {**options, "fields": fields}))
+                shown.append((title, {"fields": fields}))
         return shown
 
     ALWAYS_SHOWN = {"title", "body", "kind", "catalog_node", "organization", "disclosure_mode",
@@ -185,6 +267,19 @@ class NoticeAdmin(admin.ModelAdmin):
     def body_preview(self, obj: Notice) -> str:
         # Sanitised when saved (Notice.save), so it is safe to show as HTML.
         return mark_safe(f'<div class="body-preview">{obj.body}</div>')  # noqa: S308
+
+    @admin.display(description=_("created by"))
+    def created_by_name(self, obj: Notice) -> str:
+        return person_name(obj.created_by) if obj.created_by_id else "—"
+
+    @admin.display(description=_("submitted by"))
+    def submitted_by_name(self, obj: Notice) -> str:
+        return person_name(obj.submitted_by) if obj.submitted_by_id else "—"
+
+    @admin.display(description=_("confidentiality review by"))
+    def reviewed_by_name(self, obj: Notice) -> str:
+        reviewer = obj.confidentiality_reviewed_by
+        return person_name(reviewer) if reviewer else "—"
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*self.WORKFLOW_READONLY, "body_preview"]
@@ -213,11 +308,34 @@ class NoticeAdmin(admin.ModelAdmin):
     def save_model(self, request, obj: Notice, form, change: bool) -> None:
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+        else:
+            # Only what the form holds: the workflow's fields of a row read before the
+            # lock (status, review step) are never written back over a transition.
+            names = {f.name for f in Notice._meta.concrete_fields}
+            obj.save(update_fields=[*(n for n in form.fields if n in names), "updated_at"])
         if change and obj.status in (Notice.Status.PUBLISHED, Notice.Status.WITHDRAWN):
             publication_changed(obj)  # only a superuser's data fix reaches a public notice
         for message in getattr(form, "imported_messages", []):
             self.message_user(request, message)
+
+    # --- saving, and 保存并提交审核 ---------------------------------------------------------
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_submit" in request.POST:
+            return self.submit_saved(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_submit" in request.POST:
+            return self.submit_saved(request, obj)
+        return super().response_change(request, obj)
+
+    def submit_saved(self, request, obj: Notice):
+        """The form is saved (in this transaction); now the submission, as its own button
+        would: refused submissions (personal numbers, 409) leave the saved edits saved."""
+        messages.info(request, gettext("Your changes were saved."))
+        return staff.run_action(request, obj, "submit", {})
 
     # --- workflow ------------------------------------------------------------------------
 
@@ -228,6 +346,9 @@ class NoticeAdmin(admin.ModelAdmin):
                  name="disclosure_notice_transition"),
             path("<int:pk>/mask/", wrap(staff.mask), name="disclosure_notice_mask"),
             path("<int:pk>/revise/", wrap(staff.revise), name="disclosure_notice_revise"),
+            path("<int:pk>/preview/", wrap(preview.preview), name="disclosure_notice_preview"),
+            path("<int:pk>/attachments/<int:attachment_pk>/", wrap(preview.attachment),
+                 name="disclosure_notice_attachment"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -237,23 +358,49 @@ class NoticeAdmin(admin.ModelAdmin):
             # carry another item's content past its review, so drop it.
             request.POST = request.POST.copy()
             del request.POST["_saveasnew"]
+        extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "submit_here": True}
+        return super().add_view(request, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         notice = self.get_object(request, object_id)
-        if notice is not None:
-            actions = actions_for(request.user, notice)
-            extra_context = {
-                **(extra_context or {}),
-                "workflow_buttons": staff.buttons(notice, actions),
-                "can_revise": "revise" in actions,
-                "events": notice.events.select_related("actor"),
-            }
+        if notice is not None and can_view(request.user, notice):
+            extra_context = {**(extra_context or {}), **self.top_of_form(request, notice)}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def top_of_form(self, request, notice: Notice) -> dict:
+        """What the change form shows above the fields: state, reason, actions, files."""
+        actions = actions_for(request.user, notice)
+        editable = can_edit(request.user, notice)
+        # On an editable form 提交审核 is the form's own 保存并提交审核 (it saves first).
+        submit_here = editable and "submit" in actions
+        shown = [a for a in actions if not (submit_here and a == "submit")]
+        return {
+            "workflow_buttons": staff.buttons(notice, shown),
+            "submit_here": submit_here,
+            "can_revise": "revise" in actions,
+            "preview_url": preview.preview_url(notice),
+            "step": staff.review_step(notice),
+            "last_return": staff.last_return(notice),
+            "files_to_read": [] if editable else [
+                preview.file_summary(a) for a in notice.attachments.all()
+            ],
+            "history": staff.history(notice),
+        }  # fmt: skip
 
 
 def _filled(value) -> bool:
     return value not in (None, "", [])
+
+
+def _value(obj: Notice, name: str):
+    """The stored value behind a field of the form or a display of the admin."""
+    stored = {"created_by_name": "created_by_id", "submitted_by_name": "submitted_by_id",
+              "reviewed_by_name": "confidentiality_reviewed_by_id"}  # fmt: skip
+    return getattr(obj, stored.get(name, name), None)
 
 
 @admin.register(NoticeEvent)

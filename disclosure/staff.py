@@ -2,30 +2,52 @@
 
 Each loads the notice through `get_notice_for` (404 for what the user may not
 see), validates a small form, calls the model's transition, and redirects.
-"Not allowed" is 403; "not possible now" is 409 with the reason in Chinese.
+"Not allowed" is 403; "not possible now" is 409 with the reason in Chinese. A GET
+of one of these URLs (a refresh, a bookmarked result page) goes back to the notice's
+change page: nothing is done, nothing is shown blank.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from functools import wraps
 from typing import NamedTuple
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+
+from catalog.models import Membership
 
 from . import pii
-from .models import Notice
+from .models import Notice, NoticeEvent
 from .models.workflow import InvalidTransition, PersonalDataFound
 from .permissions import can_edit, can_view
+
+
+def person_name(user) -> str:
+    """A person as colleagues know them: the real name, else the username."""
+    if user is None:
+        return _("someone")
+    return user.get_full_name() or user.get_username()
+
+
+def log_entries(notice: Notice):
+    """The admin's record of saves of this notice (the change form and masking)."""
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Notice), object_id=str(notice.pk)
+    )
 
 
 def get_notice_for(user, pk: int) -> Notice:
@@ -184,13 +206,35 @@ def change_url(notice: Notice) -> str:
     return reverse("admin:disclosure_notice_change", args=[notice.pk])
 
 
-@require_POST
+def post_or_back(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """POST runs the action; GET or HEAD (a refresh) returns to the notice it is about,
+    after the same visibility check (404), so the URL tells nobody more than the change
+    page would; any other method is 405."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            return redirect(change_url(get_notice_for(request.user, pk)))
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, pk, **kwargs)
+
+    return wrapper
+
+
+@post_or_back
 def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     notice = get_notice_for(request.user, pk)
+    return run_action(request, notice, action, request.POST)
+
+
+def run_action(request: HttpRequest, notice: Notice, action: str, data) -> HttpResponse:
+    """Validate the action's form from `data`, call the transition, and answer: back to
+    the change page with a message, or the action page (400 bad input, 409 not now)."""
     form_class, method, label = ACTIONS[action]
-    form = form_class(request.POST)
+    form = form_class(data)
     context = {"notice": notice, "form": form, "action": action, "label": label}
     if not form.is_valid():
         return render(request, "admin/disclosure/notice/action.html", context, status=400)
@@ -199,6 +243,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except PersonalDataFound as found:
         context |= {
             "hits": [(hit, KIND_LABELS[hit.kind]) for hit in found.hits],
+            "pii_highlighted_body": pii.highlight_numbers_in_html(notice.body),
             "error": str(found),
             "can_mask": can_edit(request.user, notice),
         }
@@ -210,7 +255,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(change_url(notice))
 
 
-@require_POST
+@post_or_back
 def mask(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: mask every personal number in the text and in Word/Excel attachments."""
     notice = get_notice_for(request.user, pk)
@@ -231,6 +276,12 @@ def mask(request: HttpRequest, pk: int) -> HttpResponse:
                 unmaskable.append(attachment.original_name)
                 continue
             _replace_file(attachment, masked)
+        # As a save of the change form is recorded: a clerk editing the same draft is told
+        # who changed it (disclosure.stale), and the history shows it.
+        LogEntry.objects.log_actions(
+            request.user.pk, [notice], CHANGE, single_object=True,
+            change_message=[{"changed": {"fields": ["title", "summary", "body"]}}],
+        )  # fmt: skip
     if unmaskable:
         messages.warning(request, _(
             "Numbers were masked in the text. These files cannot be masked automatically; "
@@ -242,14 +293,12 @@ def mask(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _replace_file(attachment, data: bytes) -> None:
-    import hashlib
-
     attachment.file.save(f"masked.{attachment.extension}", ContentFile(data), save=False)
     attachment.size, attachment.sha256 = len(data), hashlib.sha256(data).hexdigest()
     attachment.save(update_fields=["file", "size", "sha256"])
 
 
-@require_POST
+@post_or_back
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
     """Start (or reopen) the revision of a published notice."""
     notice = get_notice_for(request.user, pk)
@@ -261,3 +310,60 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
     messages.info(request, _("This is a revision: the public sees the published version until "
                              "this one is approved and published."))  # fmt: skip
     return redirect(change_url(revision))
+
+
+# --- what the change form shows above and below the fields ---------------------------
+
+
+def role_label(role: str) -> str:
+    Role = Membership.Role
+    return str(Role(role).label) if role in Role.values else role
+
+
+def status_label(status: str) -> str:
+    return str(Notice.Status(status).label) if status in Notice.Status.values else status
+
+
+def review_step(notice: Notice) -> dict | None:
+    """第 n 步，共 m 步: whose review it waits for."""
+    if notice.status != Notice.Status.SUBMITTED:
+        return None
+    return {"number": notice.review_step + 1, "total": len(notice.review_chain),
+            "role": role_label(notice.review_role)}  # fmt: skip
+
+
+def last_return(notice: Notice) -> dict | None:
+    """The latest return of a returned notice: the reason, who, when."""
+    if notice.status != Notice.Status.RETURNED:
+        return None
+    event = (notice.events.filter(action=NoticeEvent.Action.RETURNED)
+             .select_related("actor").order_by("-created", "-pk").first())  # fmt: skip
+    if event is None:
+        return None
+    return {"reason": event.comment, "by": person_name(event.actor), "at": event.created}
+
+
+def history(notice: Notice) -> list[dict]:
+    """Every transition and every save of the form, newest first, in words and names."""
+    rows = [
+        {
+            # A submission's role is the step it goes to, not its submitter's.
+            "at": e.created, "by": person_name(e.actor),
+            "as": "" if e.action == NoticeEvent.Action.SUBMITTED else role_label(e.role),
+            "what": e.get_action_display(),
+            "change": f"{status_label(e.old_status)} → {status_label(e.new_status)}",
+            "comment": e.comment, "confirmed": e.confidentiality_confirmed,
+            "pii_reason": e.pii_override_reason,
+        }
+        for e in notice.events.select_related("actor")
+    ]  # fmt: skip
+    rows += [
+        {
+            "at": entry.action_time, "by": person_name(entry.user),
+            "what": _("Created") if entry.action_flag == ADDITION else _("Edited"),
+            "detail": "" if entry.action_flag == ADDITION else entry.get_change_message(),
+        }
+        # A save that changed nothing ("[]") is no step of anyone's work.
+        for entry in log_entries(notice).select_related("user").exclude(change_message="[]")
+    ]  # fmt: skip
+    return sorted(rows, key=lambda row: row["at"], reverse=True)

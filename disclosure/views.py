@@ -116,27 +116,21 @@ _HAS_LINKS = RawSQL(
 )
 
 
-@require_safe
-def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One notice. Anything not public is a 404, the same as an id that does not exist."""
-    scope = get_scope(request)
-    now = timezone.now()
-    public = Notice.objects.published(now)
-    # One query for the notice, its node and organisation, and whether it has attachments
-    # or anything links to it; those lists are fetched only when there are some, so most
-    # notices take this query alone. (Plain SQL for the two flags: the ORM's Exists costs
-    # more to compile than the database takes to answer.)
-    notice = (
-        scope.filter_notices(public)
-        .select_related("catalog_node", "organization")
-        .annotate(has_attachments=_HAS_ATTACHMENTS, has_links=_HAS_LINKS)
-        .filter(pk=pk)
-        .order_by()[:1]
+def with_detail_flags(notices: NoticeQuerySet) -> NoticeQuerySet:
+    """What `detail_context` needs of a notice: its node and organisation, and whether it
+    has attachments or anything links to it, in the query that fetches it. (Plain SQL for
+    the two flags: the ORM's Exists costs more to compile than the database takes to
+    answer.)"""
+    return notices.select_related("catalog_node", "organization").annotate(
+        has_attachments=_HAS_ATTACHMENTS, has_links=_HAS_LINKS
     )
-    notice = notice[0] if notice else None
-    if notice is None:
-        return withdrawn_or_404(request, pk)
-    record_view(notice.pk)
+
+
+def detail_context(request: HttpRequest, notice: Notice, now) -> dict:
+    """The context of templates/disclosure/notice_detail.html for `notice` (fetched through
+    `with_detail_flags`): the public page and the staff preview (disclosure.preview) show
+    the same page. The lists are fetched only when there are some, so most notices take
+    the notice's own query alone."""
     context = {
         "notice": notice,
         "attachments": list(notice.attachments.all()) if notice.has_attachments else [],
@@ -159,7 +153,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "id", "title", "published_at", "interprets_id", "superseded_by_id", "revision_of_id"
             )  # fmt: skip
         )
-    context |= {
+    return context | {
         "interprets": next((n for n in related if n.pk == notice.interprets_id), None),
         "superseded_by": next((n for n in related if n.pk == notice.superseded_by_id), None),
         "interpretations": [n for n in related if n.interprets_id == notice.pk],
@@ -170,6 +164,20 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             reverse=True,
         ),
     }
+
+
+@require_safe
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One notice. Anything not public is a 404, the same as an id that does not exist."""
+    scope = get_scope(request)
+    now = timezone.now()
+    public = Notice.objects.published(now)
+    notice = with_detail_flags(scope.filter_notices(public)).filter(pk=pk).order_by()[:1]
+    notice = notice[0] if notice else None
+    if notice is None:
+        return withdrawn_or_404(request, pk)
+    record_view(notice.pk)
+    context = detail_context(request, notice, now)
     response = render(request, "disclosure/notice_detail.html", context)
     response.count_view = notice.pk  # counted again by the page cache on each hit
     return response
@@ -221,6 +229,12 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         ),
         pk=attachment_pk,
     )
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The download of one attachment with the headers that keep it a download: the
+    public one above and the staff one (disclosure.preview) send the same."""
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

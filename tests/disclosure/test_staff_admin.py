@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 
@@ -232,3 +233,179 @@ class WordImportTests(BaseTestCase):
         self.assertContains(response, "不是有效的 Word .docx 文件")
         self.assertContains(response, 'value="我填的标题"')
         self.assertFalse(Notice.objects.exists())
+
+
+class ChangeFormTopTests(BaseTestCase):
+    """Issue 10: the change form says first what the person needs."""
+
+    def setUp(self) -> None:
+        self.alice.first_name = "李秀梅"
+        self.alice.save(update_fields=["first_name"])
+        self.lena.first_name = "周明辉"
+        self.lena.save(update_fields=["first_name"])
+
+    def test_status_return_reason_and_actions_come_before_the_fields(self) -> None:
+        notice = factories.in_state(self, "returned", title="被退回的公示")
+        self.client.force_login(self.alice)
+        page = self.client.get(change_url(notice)).content.decode()
+        fields = page.index('id="notice_form"')
+        self.assertLess(page.index("状态：已退回修改"), fields)
+        self.assertLess(page.index("退回原因"), fields)
+        self.assertLess(page.index("请补充说明"), fields)
+        self.assertLess(page.index("周明辉 于"), fields)  # who returned it, and when
+        self.assertLess(page.index(">保存并提交审核</button>"), fields)
+
+    def test_the_step_it_waits_at_in_words(self) -> None:
+        notice = factories.in_state(self, "submitted@supervisor")
+        self.client.force_login(self.sam)
+        self.assertContains(
+            self.client.get(change_url(notice)), "第 2 步，共 2 步：等待监督小组审核"
+        )
+
+    def test_preview_replaces_view_on_site_and_save_and_add_another_is_gone(self) -> None:
+        notice = factories.in_state(self, "draft")
+        self.client.force_login(self.alice)
+        page = self.client.get(change_url(notice))
+        preview = reverse("admin:disclosure_notice_preview", args=[notice.pk])
+        self.assertContains(page, f'href="{preview}"')
+        self.assertContains(page, ">预览</a>")
+        self.assertNotContains(page, "viewsitelink")
+        self.assertNotContains(page, "在站点上查看")
+        self.assertNotContains(page, "_addanother")
+        self.assertContains(page, 'name="_continue"')
+        add = self.client.get(reverse("admin:disclosure_notice_add"))
+        self.assertNotContains(add, "_addanother")
+        self.assertContains(add, ">保存并提交审核</button>")
+
+    def test_names_not_usernames(self) -> None:
+        notice = factories.in_state(self, "approved", catalog="news/highlights")
+        Notice.objects.filter(pk=notice.pk).update(created_by=self.alice)
+        self.client.force_login(self.olga)
+        page = self.client.get(change_url(notice)).content.decode()
+        self.assertIn("李秀梅", page)  # 创建人, submitted by, the history
+        self.assertIn("周明辉", page)
+        self.assertNotRegex(page, r">\s*(alice|lena)\s*<")
+
+    def test_history_newest_first_in_words(self) -> None:
+        notice = factories.in_state(self, "published", catalog="news/highlights")
+        self.client.force_login(self.olga)
+        page = self.client.get(change_url(notice)).content.decode()
+        history = page[page.index('id="history-title"') :]
+        self.assertLess(history.index("已发布"), history.index("提交审核"))
+        self.assertIn("草稿 → 审核中", history)
+        self.assertIn("已审核 → 已发布", history)
+        for raw in (">draft", "submitted →", "→ published"):
+            self.assertNotIn(raw, history)
+
+    def test_the_rarely_used_fields_are_folded_with_help(self) -> None:
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("admin:disclosure_notice_add")).content.decode()
+        for heading in ("信息内容", "放在哪个目录", "日期", "有效性和公开属性（一般不用改）"):
+            self.assertIn(heading, page)
+        folded = page[page.index("有效性和公开属性") - 400 : page.index("有效性和公开属性")]
+        self.assertIn("<details>", folded)
+        self.assertIn("新文件选“有效”", page)
+
+
+class AttachmentRowTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.notice = factories.in_state(self, "draft")
+        self.attachment = factories.attachment(self.notice, name="低保名单.pdf", data=b"x" * 2546)
+        self.download = reverse(
+            "admin:disclosure_notice_attachment", args=[self.notice.pk, self.attachment.pk]
+        )
+
+    def test_name_type_size_and_download_never_the_path(self) -> None:
+        for person, state in [(self.alice, "draft"), (self.lena, "submitted@leader")]:
+            with self.subTest(person=person.username):
+                if state != "draft":
+                    self.notice.submit(self.alice)
+                self.client.force_login(person)
+                page = self.client.get(change_url(self.notice)).content.decode()
+                self.assertIn("低保名单.pdf", page)
+                self.assertIn("PDF，2.5\xa0KB", page)
+                self.assertIn(f'href="{self.download}"', page)
+                self.assertIn("下载", page)
+                self.assertNotIn(self.attachment.file.name, page)
+                self.assertNotIn("目前", page)
+                self.assertNotIn(">2546<", page)
+
+    def test_every_attachment_input_has_a_label(self) -> None:
+        """axe (critical): the add form's attachment inputs had no label."""
+        self.client.force_login(self.alice)
+        for url in (reverse("admin:disclosure_notice_add"), change_url(self.notice)):
+            page = self.client.get(url).content.decode()
+            ids = [
+                i for tag, i in re.findall(
+                    r'(<(?:input|select|textarea)[^>]*id="(id_attachments-[^"]+)")', page)
+                if 'type="hidden"' not in tag
+            ]  # fmt: skip
+            self.assertTrue(ids)
+            for input_id in ids:
+                with self.subTest(url=url, input=input_id):
+                    self.assertIn(f'for="{input_id}"', page)
+
+
+class SaveAndSubmitTests(BaseTestCase):
+    def post_data(self, notice: Notice, **extra) -> dict:
+        return {
+            "title": notice.title, "summary": "", "body": "<p>改过的正文</p>",
+            "kind": notice.kind, "catalog_node": notice.catalog_node_id,
+            "validity": "in_force", "disclosure_mode": "proactive",
+            "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+            "attachments-MIN_NUM_FORMS": "0", "attachments-MAX_NUM_FORMS": "1000",
+            **extra,
+        }  # fmt: skip
+
+    def test_it_saves_the_edits_then_submits(self) -> None:
+        notice = factories.in_state(self, "draft", catalog="news/highlights")
+        self.client.force_login(self.alice)
+        response = self.client.post(change_url(notice), self.post_data(notice, _submit="1"))
+        self.assertRedirects(response, change_url(notice), fetch_redirect_response=False)
+        notice.refresh_from_db()
+        self.assertEqual(notice.status, "submitted")
+        self.assertIn("改过的正文", notice.body)
+        self.assertEqual(notice.events.get().content_hash, notice.content_hash())
+
+    def test_personal_numbers_stop_the_submission_not_the_save(self) -> None:
+        notice = factories.in_state(self, "draft", catalog="news/highlights")
+        self.client.force_login(self.alice)
+        data = self.post_data(notice, _submit="1", body="<p>身份证号 11010519491231002X</p>")
+        response = self.client.post(change_url(notice), data)
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(response, "您的修改已保存", status_code=409)
+        notice.refresh_from_db()
+        self.assertEqual(notice.status, "draft")
+        self.assertIn("11010519491231002X", notice.body)
+
+    def test_a_new_notice_can_be_saved_and_submitted_at_once(self) -> None:
+        self.client.force_login(self.alice)
+        data = self.post_data(
+            Notice(title="新写的通知", kind="announcement",
+                   catalog_node=factories.node("news/announcements")),
+            organization=self.civil.pk, _submit="1",
+        )  # fmt: skip
+        response = self.client.post(reverse("admin:disclosure_notice_add"), data)
+        notice = Notice.objects.get(title="新写的通知")
+        self.assertRedirects(response, change_url(notice), fetch_redirect_response=False)
+        self.assertEqual(notice.status, "submitted")
+
+
+class WorkflowGetTests(BaseTestCase):
+    def test_a_refresh_of_a_workflow_url_returns_to_the_notice(self) -> None:
+        """Issue 10: GET on a workflow URL (a refresh after a POST) was a blank 405."""
+        notice = factories.in_state(self, "submitted@leader")
+        urls = [
+            reverse("admin:disclosure_notice_transition", args=[notice.pk, "approve"]),
+            reverse("admin:disclosure_notice_mask", args=[notice.pk]),
+            reverse("admin:disclosure_notice_revise", args=[notice.pk]),
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                self.client.force_login(self.lena)
+                response = self.client.get(url)
+                self.assertRedirects(response, change_url(notice), fetch_redirect_response=False)
+                self.client.force_login(self.bob)  # never learns the notice exists
+                self.assertEqual(self.client.get(url).status_code, 404)
+        notice.refresh_from_db()
+        self.assertEqual((notice.status, notice.events.count()), ("submitted", 1))

@@ -104,14 +104,16 @@ class WorkflowMatrixTests(BaseTestCase):
         if want == 409:
             self.assertContains(response, 'class="errornote"', status_code=409)
 
-    def test_get_is_refused_and_anonymous_must_log_in(self) -> None:
+    def test_get_does_nothing_and_anonymous_must_log_in(self) -> None:
+        """A refresh after a POST (a GET) changes nothing and returns to the notice."""
         notice = factories.in_state(self, "draft")
         url = reverse("admin:disclosure_notice_transition", args=[notice.pk, "submit"])
         response = self.client.post(url)
         self.assertEqual(response.status_code, 302)
         self.assertIn("/admin/login/", response["Location"])
         self.client.force_login(self.alice)
-        self.assertEqual(self.client.get(url).status_code, 405)
+        change = reverse("admin:disclosure_notice_change", args=[notice.pk])
+        self.assertRedirects(self.client.get(url), change, fetch_redirect_response=False)
         self.assertEqual(notice.events.count(), 0)
 
     def test_bad_input_is_shown_at_the_field_and_kept(self) -> None:
