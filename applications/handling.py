@@ -22,7 +22,7 @@ from portal.workdays import compute_deadline, working_days_left
 
 from .fees import fee_per_item, fee_per_page
 from .models import Application, ApplicationEvent, Outcome, Pause
-from .permissions import applications_handled_by, can_approve_extension
+from .permissions import applications_handled_by, applications_readable_by, can_approve_extension
 
 Status = Application.Status
 Action = ApplicationEvent.Action
@@ -60,9 +60,18 @@ def applications_due_for(user, today: date) -> tuple[list[Application], list[App
     max(REMIND_AT) working days, most urgent first (each with `due` and `days_left`); and
     those whose deadline falls in a year with no calendar entered (flagged, never guessed).
     """
+    return _due(applications_handled_by(user), today)
+
+
+def applications_due_readable_by(user, today: date) -> tuple[list[Application], list[Application]]:
+    """As `applications_due_for`, over what this person may read: for the supervision and
+    leadership groups, every application of their township (their dashboard's figures)."""
+    return _due(applications_readable_by(user), today)
+
+
+def _due(applications, today: date) -> tuple[list[Application], list[Application]]:
     urgent, no_calendar = [], []
-    handled = applications_handled_by(user).filter(status__in=OPEN).prefetch_related("pauses")
-    for application in handled:
+    for application in applications.filter(status__in=OPEN).prefetch_related("pauses"):
         deadline = deadline_for(application)
         if deadline is not None and deadline.missing_years:
             application.due, application.days_left = None, None

@@ -1,4 +1,6 @@
-"""The handling steps as small POST views behind the admin's login."""
+"""The handling steps as small POST views behind the admin's login; the letter, the
+reply files and the export, for those who handle an application and (masked) for the
+supervision and leadership groups who read it."""
 
 from __future__ import annotations
 
@@ -7,43 +9,68 @@ import io
 from openpyxl import Workbook
 
 from django import forms
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.models import Organization
 
-from . import handling
-from .models import Application, Outcome
-from .permissions import applications_handled_by, can_handle
-from .privacy import mask_id, mask_name, mask_phone
+from . import handling, stale
+from .models import Application, Outcome, ReplyFile
+from .permissions import applications_readable_by, can_handle, can_read, can_read_some
+from .privacy import mask_id, mask_letter, mask_name, mask_phone, person_name
 
 Status = Application.Status
+# <input type="date"> takes ISO dates only; the zh-Hans input format (2026/03/05)
+# would leave it empty, so the widgets say their format.
+ISO_DATE = "%Y-%m-%d"
 
 
-def get_application_for(user, pk: int) -> Application:
-    """The application if this person handles it; 404 otherwise, as if it did not exist."""
+def get_application_for(user, pk: int, *, handle: bool = True) -> Application:
+    """The application if this person may read it (and handle it, with `handle`).
+
+    - Someone who may not read it is told it does not exist (404).
+    - A reader who may not handle it is refused (403): they know it exists.
+    """
     application = Application.objects.select_related("township").filter(pk=pk).first()
-    if application is None or not can_handle(user, application):
+    if application is None or not can_read(user, application):
         raise Http404
+    if handle and not can_handle(user, application):
+        raise PermissionDenied
     return application
 
 
 def _date_field(label) -> forms.DateField:
-    return forms.DateField(label=label, initial=timezone.localdate,
-                           widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    widget = forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    return forms.DateField(label=label, initial=timezone.localdate, widget=widget)
 
 
-class ConfirmForm(forms.Form):
+class StepForm(stale.StaleFormMixin, forms.Form):
+    """A step's form, with the version token of the page it was rendered on."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")  # the labels stand above their fields
+        super().__init__(*args, **kwargs)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person_name(obj)
+
+
+class ConfirmForm(StepForm):
     on = _date_field(gettext_lazy("Receipt date"))
 
 
-class AssignForm(forms.Form):
+class AssignForm(StepForm):
     department = forms.ModelChoiceField(label=gettext_lazy("Department"),
                                         queryset=Organization.objects.none())  # fmt: skip
 
@@ -54,25 +81,23 @@ class AssignForm(forms.Form):
         )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(StepForm):
     what = forms.CharField(label=gettext_lazy("What the applicant has to correct (all at once)"),
                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
 
-class ConsultForm(forms.Form):
+class ConsultForm(StepForm):
     third_party = forms.CharField(label=gettext_lazy("Third party consulted"), max_length=200)
     sent_on = _date_field(gettext_lazy("Letter sent on"))
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(StepForm):
     days = forms.IntegerField(label=gettext_lazy("Working days"), min_value=1, max_value=20,
                               initial=20)  # fmt: skip
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
-    approved_by = forms.ModelChoiceField(label=gettext_lazy("Approved by"), queryset=None)
+    approved_by = PersonChoiceField(label=gettext_lazy("Approved by"), queryset=None)
 
     def __init__(self, *args, application: Application, **kwargs) -> None:
-        from django.contrib.auth import get_user_model
-
         super().__init__(*args, **kwargs)
         office = application.township.disclosure_office_id
         self.fields["approved_by"].queryset = get_user_model().objects.filter(
@@ -80,14 +105,14 @@ class ExtendForm(forms.Form):
         )
 
 
-class FeeForm(forms.Form):
+class FeeForm(StepForm):
     method = forms.ChoiceField(label=gettext_lazy("Method"), widget=forms.RadioSelect,
                                choices=[("item", gettext_lazy("Per item (counted over the month)")),
                                         ("page", gettext_lazy("Per page"))])  # fmt: skip
     units = forms.IntegerField(label=gettext_lazy("Items or pages"), min_value=1)
 
 
-class CloseForm(forms.Form):
+class CloseForm(StepForm):
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Outcome.choices)
     details = forms.CharField(
         label=gettext_lazy("What is provided, where to find it, or the reasons"),
@@ -119,32 +144,50 @@ STEPS = {
 }  # fmt: skip
 
 
-def make_form(step: str, application: Application, data=None) -> forms.Form:
+def make_form(step: str, application: Application, data=None, token: str | None = None):
     form_class = STEPS[step][1]
     kwargs = {"application": application} if form_class in (AssignForm, ExtendForm) else {}
-    return form_class(data, prefix=step, **kwargs)
+    form = form_class(data, prefix=step, **kwargs)
+    form.add_version_field(token)
+    return form
 
 
 def steps_for(application: Application) -> list[tuple[str, str, forms.Form]]:
+    token = stale.token_for(application)
     return [
-        (step, label, make_form(step, application))
+        (step, label, make_form(step, application, token=token))
         for step, (label, _form, _func, _args, states) in STEPS.items()
         if application.status in states
     ]
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in STEPS:
         raise Http404
+    if request.method != "POST":
+        # A refresh, or a link followed: back to the application, never a blank 405.
+        get_application_for(request.user, pk, handle=False)
+        return redirect(reverse("admin:applications_application_change", args=[pk]))
     application = get_application_for(request.user, pk)
     label, _form, function, arguments, _states = STEPS[name]
     form = make_form(name, application, request.POST)
-    context = {"a": application, "form": form, "label": label, "step": name}
+    # The admin's frame (menu, names) around the page: the site the project configured.
+    context = {**admin.site.each_context(request), "a": application, "form": form,
+               "label": label, "step": name,
+               "title": f"{label}：{application.tracking_code}"}  # fmt: skip
     if not form.is_valid():
         return render(request, "admin/applications/application/step.html", context, status=400)
     try:
-        function(application, by=request.user, **{k: form.cleaned_data[k] for k in arguments})
+        with transaction.atomic():
+            # Compared under the lock the step itself takes next, in the same
+            # transaction, so nobody can slip a change in between.
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if form.refuse_if_stale(locked):
+                return render(request, "admin/applications/application/step.html",
+                              {**context, "a": locked}, status=409)  # fmt: skip
+            function(application, by=request.user,
+                     **{k: form.cleaned_data[k] for k in arguments})  # fmt: skip
     except handling.InvalidStep as error:
         context["error"] = str(error)
         return render(request, "admin/applications/application/step.html", context, status=409)
@@ -152,12 +195,35 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return redirect(reverse("admin:applications_application_change", args=[application.pk]))
 
 
+@require_safe
 def reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    """The reply letter as a page to print."""
-    application = get_application_for(request.user, pk)
+    """The reply letter as a page to print; readers who do not handle it get it with
+    the applicant's data masked."""
+    application = get_application_for(request.user, pk, handle=False)
     if not application.reply:
         raise Http404
-    return render(request, "admin/applications/application/letter.html", {"a": application})
+    text = application.reply
+    if not can_handle(request.user, application):
+        text = mask_letter(text, application)
+    return render(request, "admin/applications/application/letter.html",
+                  {"a": application, "text": text})  # fmt: skip
+
+
+@require_safe
+def reply_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A file provided with the answer, for whoever may read the application; served
+    with the public downloads' headers, never from a storage path."""
+    application = get_application_for(request.user, pk, handle=False)
+    item = ReplyFile.objects.filter(application=application, pk=file_pk).first()
+    if item is None:
+        raise Http404
+    response = FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name,
+        content_type=item.content_type,
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -170,8 +236,12 @@ def safe_cell(value):
     return value
 
 
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
-    """The applications this person handles, as XLSX, with masked personal data."""
+    """The applications this person may read, as XLSX, with masked personal data (the
+    same for those who handle them: a spreadsheet travels)."""
+    if not can_read_some(request.user):
+        raise PermissionDenied
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("applications")[:31]
@@ -179,7 +249,7 @@ def export(request: HttpRequest) -> HttpResponse:
         _("Tracking code"), _("Receipt date"), _("Status"), _("Outcome"), _("Applicant"),
         _("Identity document"), _("Telephone"), _("Information requested"),
     )])  # fmt: skip
-    rows = applications_handled_by(request.user).order_by("submitted_at")
+    rows = applications_readable_by(request.user).order_by("submitted_at")
     for a in rows.iterator(chunk_size=500):
         sheet.append([safe_cell(v) for v in (
             a.tracking_code, a.received_on, a.get_status_display(), a.get_outcome_display(),

@@ -171,7 +171,8 @@ class StaffSideTests(BaseTestCase):
         self.assertContains(page, "确认收到")
         self.assertContains(page, "13912345678")  # the handling staff's own view
         self.client.force_login(self.pete)  # another township's office
-        self.assertEqual(self.client.get(change).status_code, 302)  # the admin hides it
+        # The admin hides it: once by redirecting, now as "not found" (issue 10).
+        self.assertEqual(self.client.get(change).status_code, 404)
         self.assertNotContains(self.client.get(ADMIN), "李")
         self.client.force_login(self.alice)
         self.assertEqual(self.client.get(ADMIN).status_code, 403)
