@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "csp",
+    "django_prose_editor",  # the notice body editor's scripts and styles (disclosure.editor)
     "portal",
     "catalog",
     "disclosure",
@@ -105,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Below CSP, so that the 405 page it renders gets the same security headers.
+    "config.middleware.NotAllowedPageMiddleware",
     "config.pagecache.PublicPageCacheMiddleware",
 ]
 

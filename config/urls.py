@@ -8,7 +8,7 @@ from disclosure import search as disclosure_search
 from disclosure import views as disclosure_views
 from disclosure.sitemaps import SITEMAPS
 
-from . import views
+from . import audit, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -68,5 +68,12 @@ urlpatterns = [
     path("apply/track/", application_views.track, name="application-track"),
     path("apply/suggest/", application_views.suggest, name="application-suggest"),
     path("apply/files/<int:pk>/", application_views.reply_file, name="application-file"),
+    # /admin/audit/: the audit trail, behind the admin's login (config/audit.py)
+    path("admin/audit/", admin.site.admin_view(audit.audit_trail), name="audit-trail"),
+    path(
+        "admin/audit/export.xlsx",
+        admin.site.admin_view(audit.audit_export),
+        name="audit-export",
+    ),
     path("admin/", admin.site.urls),
 ]

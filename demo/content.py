@@ -31,6 +31,10 @@ small tables, so that totals always add up.
   draft, submitted, returned, approved, withdrawn (with ``withdraw_reason``),
   scheduled, on_application and not_disclosed (both with ``reason``).
   A published item has no ``state``.
+- Optional for items still in the workflow: ``approved_steps`` (a submitted item with the
+  first steps of its review chain approved: it waits at the next one) and
+  ``waiting_days`` (its last step was that many days before the demo is loaded, so the
+  to-do pages show current work whenever the demo is loaded).
 
 An attachment is one of::
 
@@ -3841,6 +3845,191 @@ NOTICES += [
     },
 ]
 
+# Work waiting on the staff side, so that every demo account's to-do page has something to
+# do: one notice at each review step (the supervising leader, the supervision group, the
+# leadership group) and one for the office to publish, most with attachments to open.
+# ``waiting_days``: the last workflow step was that many days before the demo is loaded
+# (its ``published`` only orders it among the others); ``approved_steps``: how many steps of
+# the review chain are already approved.
+NOTICES += [
+    {
+        "key": "elderly-allowance-2026q4",
+        "title": "青岚镇2026年第四季度高龄老人津贴发放名单公示",
+        "summary": "公示2026年第四季度全镇80周岁以上高龄老人津贴发放对象和标准，共发放津贴412人、11.34万元（名单中个人信息已脱敏）。",
+        "body": [
+            "根据云溪县高龄老人津贴发放办法，经各村（社区）摸底核实、镇民政办审核，现将2026年第四季度高龄老人津贴发放情况予以公示。",
+            "本季度全镇共有享受高龄津贴老人412人，其中80至89周岁361人，每人每月80元；90至99周岁48人，每人每月200元；100周岁以上3人，每人每月600元。本季度发放津贴合计11.34万元，通过“一卡通”发放至老人本人账户。",
+            "公示期为7天。对名单有异议的，可以向所在村（社区）或镇民政办反映，电话0596-5261012。",
+        ],
+        "kind": "publicity",
+        "catalog": "key-areas/social-assistance",
+        "org": "civil",
+        "written": "2026-11-27",
+        "published": "2026-11-30 09:00",
+        "posting_days": 7,
+        "state": "submitted",
+        "waiting_days": 1,
+        "attachments": [
+            {
+                "type": "xlsx",
+                "title": "2026年第四季度高龄老人津贴新增对象名单",
+                "filename": "2026年第四季度高龄老人津贴新增对象名单.xlsx",
+                "sheet": {
+                    "headers": [
+                        "序号",
+                        "姓名",
+                        "所属村（社区）",
+                        "年龄段",
+                        "月津贴（元）",
+                        "起始月份",
+                    ],
+                    "rows": [
+                        [1, "王*英", "东坪村", "80—89周岁", 80, "2026年10月"],
+                        [2, "李*福", "西岭村", "80—89周岁", 80, "2026年10月"],
+                        [3, "陈*妹", "南塘村", "90—99周岁", 200, "2026年11月"],
+                        [4, "黄*生", "北坳村", "80—89周岁", 80, "2026年11月"],
+                        [5, "林*珠", "青岚社区", "80—89周岁", 80, "2026年12月"],
+                    ],
+                },
+            }
+        ],
+    },
+    {
+        "key": "farm-subsidy-funds-2026q3",
+        "title": "青岚镇2026年第三季度惠农补贴资金发放情况公示",
+        "summary": "公示2026年第三季度通过“一卡通”发放的耕地地力保护补贴、农机购置补贴和生猪调出大县奖励资金等惠农补贴资金的项目、户数和金额。",
+        "body": [
+            "根据惠农补贴资金“一卡通”管理有关规定，现将2026年第三季度青岚镇惠农补贴资金发放情况予以公示。",
+            "本季度共发放惠农补贴资金5项、涉及农户2316户次，发放资金合计186.42万元，全部通过“一卡通”直接打入农户本人账户，各项目户数和金额见附件。",
+            "公示期为7天。对发放情况有异议的，可以向镇财政所反映，电话0596-5261015；也可以向镇纪委反映，电话0596-5261035。",
+        ],
+        "kind": "finance",
+        "catalog": "finance/special-funds",
+        "org": "finance",
+        "written": "2026-11-24",
+        "published": "2026-11-30 10:00",
+        "posting_days": 7,
+        "state": "submitted",
+        "approved_steps": 1,
+        "waiting_days": 1,
+        "attachments": [
+            {
+                "type": "xlsx",
+                "title": "2026年第三季度惠农补贴资金发放汇总表",
+                "filename": "2026年第三季度惠农补贴资金发放汇总表.xlsx",
+                "sheet": {
+                    "headers": ["序号", "补贴项目", "发放户次", "发放金额（万元）", "资金来源"],
+                    "rows": [
+                        [1, "耕地地力保护补贴", 1862, 132.58, "中央财政"],
+                        [2, "农机购置与应用补贴", 37, 21.46, "中央财政"],
+                        [3, "稻谷目标价格补贴", 284, 18.90, "省级财政"],
+                        [4, "森林生态效益补偿", 118, 9.12, "中央和省级财政"],
+                        [5, "农村能繁母猪保险保费补贴", 15, 4.36, "县级财政"],
+                        ["", "合计", 2316, 186.42, ""],
+                    ],
+                },
+            }
+        ],
+    },
+    {
+        "key": "sewage-network-plan-2027",
+        "title": "青岚镇集镇污水管网改造工程实施方案（征求意见稿）",
+        "summary": "镇政府拟于2027年实施集镇污水管网雨污分流改造，总投资约860万元，现将实施方案征求意见稿公开，征求群众意见。",
+        "body": [
+            "为解决集镇雨污合流、汛期污水外溢等问题，镇政府拟于2027年3月至10月实施集镇污水管网雨污分流改造工程，改造主管网4.6公里、入户支管1200余户，总投资约860万元，资金由县级专项资金和镇级配套资金解决。",
+            "施工期间将分段封闭部分街巷，镇政府将提前公告施工路段和时间，并设置临时通道，保障群众出行和沿街商户经营。",
+            "欢迎社会各界在公告之日起15日内提出意见建议，可以书面送至镇党政办，或者拨打电话0596-5261003。",
+        ],
+        "kind": "consultation",
+        "catalog": "decisions/consultations",
+        "org": "office",
+        "written": "2026-11-25",
+        "published": "2026-11-30 11:00",
+        "state": "submitted",
+        "approved_steps": 1,
+        "waiting_days": 2,
+        "attachments": [
+            {
+                "type": "pdf",
+                "title": "集镇污水管网改造工程实施方案（征求意见稿）",
+                "filename": "集镇污水管网改造工程实施方案（征求意见稿）.pdf",
+                "paragraphs": [
+                    "一、工程范围：青岚街、新街、河滨路及两侧街巷，主管网4.6公里。",
+                    "二、建设内容：雨污分流改造、检查井更换、入户支管接驳。",
+                    "三、实施时间：2027年3月至10月，分三个标段施工。",
+                    "四、资金来源：县级专项资金600万元，镇级配套资金260万元。",
+                ],
+            },
+            {
+                "type": "docx",
+                "title": "征求意见表",
+                "filename": "集镇污水管网改造征求意见表.docx",
+                "paragraphs": ["姓名（可不填）：", "所在村（社区）：", "意见和建议："],
+            },
+        ],
+    },
+    {
+        "key": "temp-relief-2026q4",
+        "title": "青岚镇2026年10月临时救助对象名单公示",
+        "summary": "2026年10月全镇共实施临时救助9户次，发放救助金2.16万元，现将救助对象和金额予以公示（个人信息已脱敏）。",
+        "body": [
+            "根据《社会救助暂行办法》和云溪县临时救助实施办法，2026年10月全镇共实施临时救助9户次，发放救助金2.16万元，其中因病救助5户次、因意外事故救助3户次、其他原因1户次。",
+            "公示期为7天。对救助对象有异议的，可以向镇民政办反映，电话0596-5261012。",
+        ],
+        "kind": "publicity",
+        "catalog": "key-areas/social-assistance",
+        "org": "civil",
+        "written": "2026-11-20",
+        "published": "2026-11-28 10:00",
+        "posting_days": 7,
+        "state": "returned",
+        "waiting_days": 2,
+        "attachments": [
+            {
+                "type": "xlsx",
+                "title": "2026年10月临时救助对象名单",
+                "filename": "2026年10月临时救助对象名单.xlsx",
+                "sheet": {
+                    "headers": ["序号", "姓名", "所属村（社区）", "救助原因", "救助金额（元）"],
+                    "rows": [
+                        [1, "张*华", "东坪村", "因病", 3000],
+                        [2, "吴*兰", "西岭村", "因病", 2500],
+                        [3, "郑*明", "南塘村", "意外事故", 2000],
+                    ],
+                },
+            }
+        ],
+    },
+    {
+        "key": "winter-fire-check-2026",
+        "title": "青岚镇2026年冬春森林防火重点时段禁火令",
+        "summary": "2026年12月1日至2027年4月30日为全镇森林防火重点时段，期间全面禁止野外用火，现将禁火范围、禁止行为和举报方式公告如下。",
+        "body": [
+            "根据《森林防火条例》和县人民政府森林防火命令，2026年12月1日至2027年4月30日为全镇森林防火重点时段。",
+            "重点时段内，全镇林区及距林缘100米范围内禁止烧荒、烧田埂草、上坟烧纸、燃放烟花爆竹、野炊等一切野外用火行为。违反规定的，由有关部门依法处罚；造成森林火灾的，依法追究责任。",
+            "发现火情请立即拨打森林火警电话12119或镇24小时值班电话0596-5261110。",
+        ],
+        "kind": "announcement",
+        "catalog": "news/announcements",
+        "org": "safety",
+        "written": "2026-11-26",
+        "published": "2026-11-30 15:00",
+        "state": "approved",
+        "waiting_days": 1,
+        "attachments": [
+            {
+                "type": "pdf",
+                "title": "青岚镇森林防火重点区域示意说明",
+                "filename": "青岚镇森林防火重点区域示意说明.pdf",
+                "paragraphs": [
+                    "重点区域：东坪村后山林区、西岭村水库周边、北坳村坳尾片区。",
+                    "进山路口设置检查点6处，重点时段实行24小时值守。",
+                ],
+            }
+        ],
+    },
+]
+
 
 # Demo applications (依申请公开). Fictional people; the ID numbers are valid in form
 # only so that the form's checksum accepts them. They live in the applications'
@@ -3853,4 +4042,8 @@ APPLICATIONS = [
      "本人所在西岭村2026年第三季度低保资金发放明细", "handling"),
     ("黄志明", "35092519920918163X", "15805963456",
      "青岚镇2025年耕地地力保护补贴的发放标准和依据", "answered"),
+    # Received seven weeks ago and still not answered: overdue, on the office's and the
+    # supervision group's to-do pages.
+    ("郑小兰", "350925198811204529", "13705964567",
+     "南塘村2026年危房改造补助对象的评议记录和补助标准", "overdue"),
 ]  # fmt: skip

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-from pathlib import Path
 
 import pytest
 
@@ -16,35 +14,19 @@ from django.core.management import call_command
 from disclosure.models import Notice
 from tests.base import LiveDataMixin
 
+from .axe import require_axe, violations
 from .conftest import SCREENSHOTS
-
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.mark.browser
 class AccessibilityTests(LiveDataMixin, StaticLiveServerTestCase):
     @pytest.fixture(autouse=True)
     def _browser(self, browser):
-        if not AXE.exists():
-            if os.environ.get("CI"):
-                pytest.fail("axe-core is missing: .ci/run installs it with npm")
-            pytest.skip("axe-core is not installed (npm install)")
+        require_axe()
         self.browser = browser
 
     def setUp(self) -> None:
         call_command("seed_demo", force=True, stdout=io.StringIO())
-
-    def violations(self, page) -> list[dict]:
-        page.add_script_tag(content=AXE.read_text())
-        result = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
-        )
-        return [
-            {"id": v["id"], "impact": v["impact"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"]
-        ]  # fmt: skip
 
     def test_public_pages_have_no_violations(self) -> None:
         notice = Notice.objects.published().filter(attachments__isnull=False).first()
@@ -67,7 +49,7 @@ class AccessibilityTests(LiveDataMixin, StaticLiveServerTestCase):
                         continue  # search arrives with its own issue
                     page.screenshot(path=SCREENSHOTS / f"a11y-{name}-{mode}-{width}.png",
                                     full_page=True)  # fmt: skip
-                    problems = self.violations(page)
+                    problems = violations(page)
                     if problems:
                         found[f"{name} {mode} {width}px"] = problems
                 context.close()

@@ -10,12 +10,14 @@ import pypdf
 from docx import Document
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from catalog.models import CatalogNode, Membership, Organization
 from disclosure.models import Attachment, Notice
+from disclosure.permissions import notices_publishable_by, notices_reviewable_by
 
 
 def seed() -> str:
@@ -98,6 +100,30 @@ class DemoTownshipTests(TestCase):
         self.assertLessEqual({"draft", "submitted", "returned", "withdrawn"}, states)
         self.assertTrue(hidden.exclude(disclosure_mode="proactive").exists())
         self.assertTrue(hidden.filter(status="published").exists())  # scheduled for later
+
+    def test_every_reviewer_and_the_office_has_work_waiting(self) -> None:
+        """Each demo account's to-do page shows real work (issue 10): a notice waits for a
+        leader, the supervision group, the leadership group and the office, several with
+        attachments; the supervision group sees an overdue application."""
+        User = get_user_model()
+        waiting = {
+            "leader": notices_reviewable_by(User.objects.get(username="leader")),
+            "supervisor": notices_reviewable_by(User.objects.get(username="supervisor")),
+            "group": notices_reviewable_by(User.objects.get(username="group")),
+            "office": notices_publishable_by(User.objects.get(username="office")),
+        }
+        for username, notices in waiting.items():
+            with self.subTest(username=username):
+                self.assertTrue(notices.filter(attachments__isnull=False).exists())
+        for username in ["clerk", "leader", "supervisor", "group", "office"]:
+            with self.subTest(page=username):
+                self.client.force_login(User.objects.get(username=username))
+                page = self.client.get(reverse("admin:index"))
+                self.assertContains(page, 'class="todo-row')
+        self.client.force_login(User.objects.get(username="supervisor"))
+        todo = {q.key: q for q in self.client.get(reverse("admin:index")).context["todo"]}
+        self.assertGreaterEqual(todo["overdue"].count, 1)
+        self.assertGreaterEqual(todo["review"].count, 1)
 
     def test_attachments_are_real_files_of_each_type(self) -> None:
         kinds = set(Attachment.objects.values_list("extension", flat=True))

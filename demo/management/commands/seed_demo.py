@@ -223,7 +223,7 @@ class Command(BaseCommand):
         )
 
     def create_applications(self, orgs: dict[str, Organization], users: dict) -> None:
-        """Three applications to try the staff side on: new, being handled, answered."""
+        """Applications to try the staff side on: new, being handled, answered, overdue."""
         today = timezone.localdate()
         base = {
             "township": orgs["township"], "applicant_type": "person", "id_type": "resident_id",
@@ -234,7 +234,8 @@ class Command(BaseCommand):
                                            description=description, **base)  # fmt: skip
             if state == "new":
                 continue
-            handling.confirm_receipt(a, by=users["office"], on=today - timedelta(days=3))
+            received = today - timedelta(days=49 if state == "overdue" else 3)
+            handling.confirm_receipt(a, by=users["office"], on=received)
             handling.assign(a, by=users["office"], department=orgs["civil"])
             if state == "answered":
                 details = "所需信息已在本网站“低保、五保与救助”栏目公开。"
@@ -274,6 +275,9 @@ def write_history(notice: Notice, spec: dict, people: dict[str, object]) -> None
       review step) before their publication date, reviewed an hour a step, published
       then, and a withdrawn one taken down three days later.
     - A scheduled one was published a minute ago, for a week from now.
+    - One still in the workflow with `waiting_days` took its last step that many days
+      before now (so the to-do pages show current work), an hour a step before it; one
+      `submitted` with `approved_steps` waits at the step after those.
     - `people` by role: every actor holds the role the step needs.
     """
     state = spec.get("state", "published")
@@ -281,10 +285,19 @@ def write_history(notice: Notice, spec: dict, people: dict[str, object]) -> None
     history = notice.backdated()
     if state != "draft":
         when = timezone.make_aware(datetime.fromisoformat(spec["published"]))
+        if spec.get("waiting_days"):
+            when = timezone.now() - timedelta(days=spec["waiting_days"])
         chain = notice.catalog_node.review_chain()
         submitted = when - timedelta(days=2, hours=len(chain))
+        if spec.get("waiting_days"):  # the last approval at `when`
+            submitted = when - timedelta(hours=len(chain))
         if state == "submitted":
+            # Waiting at step `approved_steps` + 1, its last step taken at `when`.
+            approved = spec.get("approved_steps", 0)
+            submitted = when - timedelta(hours=approved)
             history.submit(people[Membership.Role.CLERK], when=submitted, chain=chain)
+            for step in range(1, approved + 1):
+                history.approve(people[notice.review_role], when=submitted + timedelta(hours=step))
         elif state == "returned":
             history.submit(people[Membership.Role.CLERK], when=submitted, chain=chain)
             history.return_for_changes(people[chain[0]], when=submitted + timedelta(hours=3),
