@@ -286,11 +286,14 @@ def _keep(joined: str, owners: list[int], offsets: range, into: list[list[str]])
         into[owners[offset]].append(joined[offset])
 
 
-def _mask_pieces(pieces: list[str]) -> list[str] | None:
+def _mask_pieces(
+    pieces: list[str], render: Callable[[_Match], str] = lambda match: match.masked
+) -> list[str] | None:
     """Mask a text that is split into pieces, keeping the pieces.
 
-    - The masked form goes into the piece where the number starts; the number's other
-      characters are removed from their pieces, so formatting around it survives.
+    - The masked form (`render(match)`) goes into the piece where the number starts; the
+      number's other characters are removed from their pieces, so formatting around it
+      survives.
     - None when nothing needs masking.
     """
     joined = "".join(pieces)
@@ -302,7 +305,7 @@ def _mask_pieces(pieces: list[str]) -> list[str] | None:
     position = 0
     for match in matches:
         _keep(joined, owners, range(position, match.start), result)
-        result[owners[match.start]].append(match.masked)
+        result[owners[match.start]].append(render(match))
         position = match.end
     _keep(joined, owners, range(position, len(joined)), result)
     return ["".join(chars) for chars in result]
@@ -353,23 +356,6 @@ def _marked(match: _Match) -> str:
     return f'<mark class="pii-hit"><span class="pii-hit-kind">{kind}</span>{match.masked}</mark>'
 
 
-def _mark_pieces(pieces: list[str]) -> list[str] | None:
-    """- As `_mask_pieces`, with each masked form inside its <mark>."""
-    joined = "".join(pieces)
-    matches = _matches(joined)
-    if not matches:
-        return None
-    owners = [index for index, piece in enumerate(pieces) for _ in piece]
-    result: list[list[str]] = [[] for _ in pieces]
-    position = 0
-    for match in matches:
-        _keep(joined, owners, range(position, match.start), result)
-        result[owners[match.start]].append(_marked(match))
-        position = match.end
-    _keep(joined, owners, range(position, len(joined)), result)
-    return ["".join(chars) for chars in result]
-
-
 def highlight_numbers_in_html(markup: str) -> SafeString:
     """The body with every personal number marked where it stands, for the clerk to find.
 
@@ -386,7 +372,7 @@ def highlight_numbers_in_html(markup: str) -> SafeString:
     tokens = html_tokens(markup)
     found = False
     for texts, _tags in html_blocks(markup):
-        marked = _mark_pieces([tokens[index] for index in texts])
+        marked = _mask_pieces([tokens[index] for index in texts], render=_marked)
         if marked is None:
             continue
         found = True
