@@ -1,9 +1,10 @@
-"""Home page, disclosure guide, health check."""
+"""Home page, disclosure guide, health check, the page a refused form post shows."""
 
 from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -72,3 +73,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form post refused by the CSRF check, in the portal's words and look.
+
+    Django's own page speaks of "CSRF tokens" to a clerk whose form sat open over lunch;
+    this one says what happened and what to do, and, unlike Django's, renders with the
+    request (the site's header, footer and the way back to the to-do list).
+    """
+    context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    return render(request, "403_csrf.html", context, status=403)

@@ -56,8 +56,12 @@ def notices_reviewable_by(user: User) -> QuerySet[Notice]:
 
 
 def notices_publishable_by(user: User) -> QuerySet[Notice]:
+    """Approved and proactively disclosed: an approved notice kept on request or not
+    disclosed is filed, not waiting for the office (publishing it is refused)."""
     return Notice.objects.filter(
-        status=Notice.Status.APPROVED, organization_id__in=organizations_for(user, Role.PUBLISHER)
+        status=Notice.Status.APPROVED,
+        disclosure_mode=Notice.Mode.PROACTIVE,
+        organization_id__in=organizations_for(user, Role.PUBLISHER),
     )
 
 

@@ -33,6 +33,22 @@ class SiteProfile(models.Model):
     police_record_number = models.CharField(
         _("public security record number"), max_length=50, blank=True
     )
+    government_mark_url = models.URLField(
+        _("government website mark link"),
+        blank=True,
+        help_text=_(
+            "党政机关网站标识: the address of the site's registration page, from the "
+            "registration certificate. The footer shows the mark linking to it."
+        ),
+    )
+    fee_payment = models.TextField(
+        _("how to pay processing fees"),
+        blank=True,
+        help_text=_(
+            "Printed on every fee notice: the account name, bank and account number, or where "
+            "and when to pay in person."
+        ),
+    )
     guide_classification = models.TextField(
         _("how information is classified and arranged"),
         help_text=_("Guide section: the classification system and how notices are arranged."),

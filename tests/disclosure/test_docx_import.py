@@ -23,6 +23,7 @@ from PIL import Image
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from disclosure.docx_front import document_number_line as _document_number_line
 from disclosure.docx_import import (
     HEADING_MAX_CHARS,
     IMAGES_DROPPED,
@@ -31,7 +32,6 @@ from disclosure.docx_import import (
     TITLE_MISSING,
     ImportedDocument,
     _clerk_messages,
-    _document_number_line,
     _finish_body,
     import_docx,
 )
