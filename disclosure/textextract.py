@@ -26,6 +26,8 @@ import openpyxl
 import pypdf
 from docx.oxml.ns import qn
 
+from django.utils.translation import gettext as _
+
 logger = logging.getLogger(__name__)
 
 # Text read from one attachment is capped so a huge file cannot stall a submission (or the
@@ -96,7 +98,7 @@ def normalise_extension(extension: str) -> str:
 def _pdf_pages(data: bytes) -> Iterator[tuple[str, str]]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     for number, page in enumerate(reader.pages, start=1):
-        yield f"第{number}页", page.extract_text() or ""
+        yield _("page %(number)d") % {"number": number}, page.extract_text() or ""
 
 
 def docx_paragraphs(document: Any) -> Iterator[tuple[str, Any]]:
@@ -105,7 +107,7 @@ def docx_paragraphs(document: Any) -> Iterator[tuple[str, Any]]:
     for paragraph in document.element.body.iter(qn("w:p")):
         ancestors = {ancestor.tag for ancestor in paragraph.iterancestors()}
         if _FALLBACK not in ancestors:
-            yield ("表格" if qn("w:tc") in ancestors else ""), paragraph
+            yield (_("table") if qn("w:tc") in ancestors else ""), paragraph
 
 
 def _docx_texts(data: bytes) -> Iterator[tuple[str, str]]:
@@ -129,7 +131,11 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[str, str]]:
             sheet.reset_dimensions()
             for number, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
                 # A tab never joins two cells into one number (a space could).
-                yield f"工作表 {sheet.title} 第{number}行", "\t".join(map(cell_text, row))
+                place = _("sheet %(sheet)s row %(number)d") % {
+                    "sheet": sheet.title,
+                    "number": number,
+                }
+                yield place, "\t".join(map(cell_text, row))
     finally:
         workbook.close()
 
