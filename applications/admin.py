@@ -8,22 +8,29 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Organization
 from catalog.roles import organizations_for
 from disclosure.uploads import CleanUploadFormMixin
 
-from . import staff
+from . import correction_staff, matching, staff
+from .clock import calendar_waits
+from .corrections import RecordCorrection
 from .forms import ApplicationForm
 from .handling import deadline_for
 from .models import Application, ApplicationEvent, ReplyFile
 from .permissions import (
     applications_readable_by,
     can_handle,
+    can_handle_correction,
     can_read,
+    can_read_correction,
     can_read_some,
+    can_read_some_corrections,
     can_register,
+    corrections_readable_by,
 )
 from .privacy import mask_id, mask_name, mask_phone, person_name
 from .stale import StaleFormMixin, token_for
@@ -128,6 +135,9 @@ PARTS = [
     ("fee_method", ["fee_way", "fee_units", "fee_amount", "fee_notice_on", "fee_pay_by",
                     "fee_paid_on"]),
     ("outcome", ["outcome", "closed_on"]),
+    ("not_held", ["not_held"]),
+    ("holder_name", ["holder_name", "holder_contact"]),
+    ("repeat_of_id", ["earlier_answer"]),
 ]  # fmt: skip
 FEE_METHODS = {"item": _("Per item (counted over the month)"), "page": _("Per page")}
 APPLICANT = ["applicant_type", "name", "contact_person", "id_type", "id_number", "phone",
@@ -242,6 +252,14 @@ class ApplicationAdmin(admin.ModelAdmin):
     def fee_way(self, obj: Application) -> str:
         return str(FEE_METHODS.get(obj.fee_method, obj.fee_method))
 
+    @admin.display(description=_("earlier application answered"))
+    def earlier_answer(self, obj: Application) -> str:
+        earlier = obj.repeat_of
+        if earlier is None:
+            return "—"
+        return _("%(code)s, answered %(date)s") % {"code": earlier.tracking_code,
+                                                   "date": earlier.closed_on}  # fmt: skip
+
     @admin.display(description=_("answer due by"))
     def due(self, obj: Application):
         if obj.status == Application.Status.CLOSED:
@@ -275,9 +293,18 @@ class ApplicationAdmin(admin.ModelAdmin):
             **(extra_context or {}),
             # Not the admin's "change"/"view": its fields change only through the steps.
             "title": Application._meta.verbose_name,
-            "steps": staff.steps_for(obj) if handles else [],
+            "steps": staff.steps_for(obj, request.user) if handles else [],
+            # 重复申请 (art. 36(6)) while it can still be answered so; 多人申请 (art. 44).
+            "repeats": matching.repeats(obj, applications_readable_by(request.user))
+            if handles and obj.status != Application.Status.CLOSED
+            else [],
+            "applicants_asking": matching.applicants_asking(obj),
+            "proactive_after": matching.proactive_after(),
+            "version_token": token_for(obj),
             "reads_only": not handles,
             "deadline": deadline_for(obj),
+            # Every limit that waits for next year's calendar, not only the reply's.
+            "waits": calendar_waits(obj),
             "events": obj.events.select_related("actor").order_by("-created", "-id"),
             # What is saved here is the files provided: one button, back to this page.
             "show_save_and_add_another": False,
@@ -301,3 +328,109 @@ class ApplicationAdmin(admin.ModelAdmin):
     def history_view(self, request, object_id, extra_context=None):
         self._readable_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+
+# --- record-correction requests (条例 art. 41) -------------------------------------------
+
+CORRECTION_PERSONAL = {"name": "masked_name", "id_number": "masked_id_number",
+                       "phone": "masked_phone", "email": None, "address": None,
+                       "evidence_download": None}  # fmt: skip
+CORRECTION_REQUESTER = ["requester_type", "name", "id_number", "phone", "email", "address"]
+CORRECTION_RECORD = ["record", "inaccuracy", "evidence", "evidence_download"]
+CORRECTION_ANSWER = ["reference", "status", "submitted_at", "decided_on", "answer",
+                     "competent_organ", "competent_contact"]  # fmt: skip
+
+
+@admin.register(RecordCorrection)
+class RecordCorrectionAdmin(admin.ModelAdmin):
+    """Listed and read like applications; answered only through the steps (the office)."""
+
+    list_display = ["reference", "masked_name", "record", "status", "submitted_at"]
+    list_filter = ["status"]
+    search_fields = ["reference", "record"]
+    actions = None
+    show_facets = admin.ShowFacets.NEVER
+    change_form_template = "admin/applications/recordcorrection/change_form.html"
+    readonly_fields = [*CORRECTION_ANSWER, *CORRECTION_REQUESTER, *CORRECTION_RECORD,
+                       "masked_name", "masked_id_number", "masked_phone"]  # fmt: skip
+
+    def get_queryset(self, request):
+        return corrections_readable_by(request.user).select_related("township")
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and can_read_some_corrections(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return self.has_module_permission(request)
+        return can_read_correction(request.user, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # residents send them through the public form
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # answered through the steps, never edited
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_fieldsets(self, request, obj=None):
+        requester, record = CORRECTION_REQUESTER, CORRECTION_RECORD
+        if obj is not None and not can_handle_correction(request.user, obj):
+            requester = [CORRECTION_PERSONAL.get(f, f) for f in requester
+                         if CORRECTION_PERSONAL.get(f, f)]  # fmt: skip
+            record = [f for f in record if f != "evidence_download"]
+        answer = [f for f in CORRECTION_ANSWER if obj is None or getattr(obj, f, None)]
+        return [
+            (_("Handling"), {"fields": answer}),
+            (_("Requester"), {"fields": requester}),
+            (_("What should be corrected"), {"fields": record}),
+        ]
+
+    @admin.display(description=_("requester"))
+    def masked_name(self, obj: RecordCorrection) -> str:
+        return mask_name(obj.name)
+
+    @admin.display(description=_("identity document number"))
+    def masked_id_number(self, obj: RecordCorrection) -> str:
+        return mask_id(obj.id_number)
+
+    @admin.display(description=_("telephone"))
+    def masked_phone(self, obj: RecordCorrection) -> str:
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("evidence file"))
+    def evidence_download(self, obj: RecordCorrection) -> str:
+        if not obj.evidence_file:
+            return _("none")
+        url = reverse("admin:applications_recordcorrection_evidence", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.evidence_name)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/step/<slug:name>/", wrap(correction_staff.step),
+                 name="applications_recordcorrection_step"),
+            path("<int:pk>/evidence/", wrap(correction_staff.evidence),
+                 name="applications_recordcorrection_evidence"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        handles = can_handle_correction(request.user, obj)
+        extra_context = {
+            **(extra_context or {}),
+            "title": RecordCorrection._meta.verbose_name,
+            "steps": correction_staff.steps_for(obj) if handles else [],
+            "reads_only": not handles,
+            "events": obj.events.select_related("actor").order_by("-created", "-id"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": RecordCorrection._meta.verbose_name_plural,
+                         **(extra_context or {})}  # fmt: skip
+        return super().changelist_view(request, extra_context)

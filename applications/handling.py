@@ -17,21 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Organization
-from portal.workdays import Pause as CalendarPause
-from portal.workdays import compute_deadline, working_days_left
+from portal.workdays import Calendar, working_days_left
 
-from .fees import fee_per_item, fee_per_page
-from .models import Application, ApplicationEvent, Outcome, Pause
+from . import clock
+from .clock import calendar_waits, shown_date
+from .fees import fee_notice_text, item_lines, items_earlier_in_month, page_lines
+from .models import Application, ApplicationEvent, NotHeld, Outcome, Pause
 from .permissions import applications_handled_by, applications_readable_by, can_approve_extension
 
 Status = Application.Status
 Action = ApplicationEvent.Action
 
-REPLY_WORKING_DAYS = 20
-CORRECTION_WITHIN = 7  # working days from receipt (条例 art. 30)
-CONSULTATION_WORKING_DAYS = 15  # the third party's time to answer (art. 32)
+# The limits in working days (7 for a correction, 15 for a third party, 20 to pay) are
+# in applications.clock, with the deadlines counted from them.
 MAX_EXTENSION = 20  # working days, once (art. 33)
-FEE_PAY_WITHIN = 20  # working days from the day after the notice (国办函〔2020〕109号)
 MAIL_ATTACHMENTS_MAX_BYTES = 15 * 1024 * 1024
 OPEN = (Status.PENDING, Status.RECEIVED, Status.CORRECTION, Status.CONSULTING, Status.FEE)
 REMIND_AT = (5, 3, 1)  # working days left when the handler is reminded (and listed as due)
@@ -41,18 +40,11 @@ class InvalidStep(Exception):
     """Not possible in the application's current state; the message says why."""
 
 
-def deadline_for(application: Application):
+def deadline_for(application: Application, *, calendar: Calendar | None = None):
     """The reply deadline with how it was computed (portal.workdays.Deadline), or None
-    before the receipt date is known."""
-    if application.received_on is None:
-        return None
-    pauses = [
-        CalendarPause(start=p.start, end=p.end, reason=p.get_kind_display())
-        for p in application.pauses.all()
-    ]
-    return compute_deadline(
-        application.received_on, REPLY_WORKING_DAYS + application.extension_days, pauses
-    )
+    before the receipt date is known; a consultation pauses it for at most 15 working
+    days. Pass one `calendar` for a list of applications (its reads, once)."""
+    return clock.reply_deadline(application, calendar=calendar)
 
 
 def applications_due_for(user, today: date) -> tuple[list[Application], list[Application]]:
@@ -70,15 +62,19 @@ def applications_due_readable_by(user, today: date) -> tuple[list[Application], 
 
 
 def _due(applications, today: date) -> tuple[list[Application], list[Application]]:
+    """Each application also gets `waits` (clock.calendar_waits): every limit of it that
+    waits for a calendar puts it in the second list, not only the reply deadline."""
     urgent, no_calendar = [], []
+    calendar = Calendar()
     for application in applications.filter(status__in=OPEN).prefetch_related("pauses"):
-        deadline = deadline_for(application)
-        if deadline is not None and deadline.missing_years:
-            application.due, application.days_left = None, None
+        deadline = deadline_for(application, calendar=calendar)
+        application.waits = calendar_waits(application, calendar=calendar)
+        application.due, application.days_left = None, None
+        if application.waits:
             no_calendar.append(application)
         if deadline is None or deadline.due is None:
             continue
-        left = working_days_left(today, deadline.due)
+        left = working_days_left(today, deadline.due, calendar=calendar)
         if left is not None and left <= max(REMIND_AT):
             application.due, application.days_left = deadline.due, left
             urgent.append(application)
@@ -86,8 +82,10 @@ def _due(applications, today: date) -> tuple[list[Application], list[Application
     return urgent, no_calendar
 
 
-def _working_day_after(start: date, days: int) -> date | None:
-    return compute_deadline(start, days).due
+def _answer_due(application: Application) -> str:
+    """The reply deadline for a note to the applicant: the date, or 待定."""
+    deadline = deadline_for(application)
+    return shown_date(deadline.due if deadline else None)
 
 
 def _locked(application: Application) -> Application:
@@ -128,7 +126,8 @@ def confirm_receipt(application: Application, *, by, on: date) -> None:
             raise InvalidStep(_("The receipt date cannot be in the future."))
         a.received_on, a.status = on, Status.RECEIVED
         a.save(update_fields=["received_on", "status"])
-        _record(a, by, Action.RECEIVED, _("Receipt date: %(date)s") % {"date": on})
+        _record(a, by, Action.RECEIVED, _("Receipt date: %(date)s. Answer due by: %(due)s.")
+                % {"date": shown_date(on), "due": _answer_due(a)})  # fmt: skip
     _sync(application, a)
 
 
@@ -154,8 +153,9 @@ def request_correction(application: Application, *, by, what: str, today: date |
         _expect(a, Status.RECEIVED)
         if a.correction_requested_on:
             raise InvalidStep(_("A correction can be requested only once."))
-        last_day = _working_day_after(a.received_on, CORRECTION_WITHIN)
-        if last_day is None or today > last_day:
+        # Not known while the window runs into a year without a calendar: allowed then,
+        # never refused on a guess (the office sees it waiting, clock.calendar_waits).
+        if clock.correction_window(a).has_passed(today):
             raise InvalidStep(_("A correction must be requested within 7 working days of receipt."))
         if not what.strip():
             raise InvalidStep(_("Say what the applicant has to correct."))
@@ -173,7 +173,8 @@ def correction_received(application: Application, *, by, on: date) -> None:
         _expect(a, Status.CORRECTION)
         a.status, a.received_on = Status.RECEIVED, on
         a.save(update_fields=["status", "received_on"])
-        _record(a, by, Action.CORRECTED, _("New receipt date: %(date)s") % {"date": on})
+        _record(a, by, Action.CORRECTED, _("New receipt date: %(date)s. Answer due by: %(due)s.")
+                % {"date": shown_date(on), "due": _answer_due(a)})  # fmt: skip
     _sync(application, a)
 
 
@@ -196,7 +197,9 @@ def end_consultation(application: Application, *, by, on: date) -> None:
         a = _locked(application)
         _expect(a, Status.CONSULTING)
         pause = a.pauses.get(kind=Pause.Kind.CONSULTATION, end=None)
-        limit = _working_day_after(pause.start, CONSULTATION_WORKING_DAYS)
+        # With the cap in a year without a calendar the answer's day is stored; the cap
+        # still applies, on every count (clock.clock_pauses), once the year is entered.
+        limit = clock.consultation_cap(pause.start).due
         pause.end = min(on, limit) if limit else on
         pause.save(update_fields=["end"])
         a.status = Status.RECEIVED
@@ -224,32 +227,27 @@ def extend(
             raise InvalidStep(_("The extension must be approved by the head of the "
                                 "disclosure office."))  # fmt: skip
         deadline = deadline_for(a)
-        if deadline and deadline.due and (today or timezone.localdate()) > deadline.due:
+        # Unknown (a year without a calendar, an open pause) is not "passed".
+        if deadline and deadline.has_passed(today or timezone.localdate()):
             raise InvalidStep(_("The deadline has already passed; it cannot be extended."))
         a.extension_days, a.extension_reason = days, reason.strip()
         a.extension_approved_by = approved_by
         a.save(update_fields=["extension_days", "extension_reason", "extension_approved_by"])
-        _record(a, by, Action.EXTENDED, _("Extended by %(days)d working days: %(reason)s")
-                % {"days": days, "reason": a.extension_reason})  # fmt: skip
+        _record(a, by, Action.EXTENDED,
+                _("Extended by %(days)d working days, answer due by: %(due)s. Reason: %(reason)s")
+                % {"days": days, "reason": a.extension_reason, "due": _answer_due(a)})  # fmt: skip
     _sync(application, a)
 
 
 # --- fees --------------------------------------------------------------------------------
 
 
-def items_this_month(application: Application, month: date) -> int:
-    """Items already charged to this applicant this calendar month, township-wide."""
-    return sum(
-        Application.objects.filter(
-            township=application.township, id_number=application.id_number,
-            fee_method="item", fee_notice_on__year=month.year, fee_notice_on__month=month.month,
-        ).exclude(pk=application.pk).values_list("fee_units", flat=True)
-    )  # fmt: skip
-
-
 def send_fee_notice(application: Application, *, by, method: str, units: int,
                     today: date | None = None) -> None:  # fmt: skip
-    """One method per application: per item (counted over the month) or per page."""
+    """One method per application: per item (this one's places among the applicant's
+    items of its receipt month) or per page. The notice (the event's note, mailed) states
+    the basis, the standard with its bands, the amount, the pay-by date (待定 while its year
+    has no calendar) and how to pay."""
     today = today or timezone.localdate()
     with transaction.atomic():
         a = _locked(application)
@@ -257,22 +255,23 @@ def send_fee_notice(application: Application, *, by, method: str, units: int,
         if a.fee_method:
             raise InvalidStep(_("A fee notice has already been sent."))
         if method == "item":
-            amount = fee_per_item(items_this_month(a, today), units)
+            lines = item_lines(items_earlier_in_month(a), units)
         elif method == "page":
-            amount = fee_per_page(units)
+            lines = page_lines(units)
         else:
             raise InvalidStep(_("Choose per item or per page."))
+        amount = sum(line.subtotal for line in lines)
         if amount == 0:
             raise InvalidStep(_("Nothing to charge: this is within the free allowance."))
+        pay_by = clock.fee_pay_by(a, notice_on=today)
         a.fee_method, a.fee_units, a.fee_amount, a.fee_notice_on = method, units, amount, today
-        a.fee_pay_by = _working_day_after(today, FEE_PAY_WITHIN)
-        a.status = Status.FEE
+        a.fee_pay_by, a.status = pay_by.due, Status.FEE
         a.save(update_fields=["fee_method", "fee_units", "fee_amount", "fee_notice_on",
                               "fee_pay_by", "status"])  # fmt: skip
         if settings.APPLICATION_FEE_PAUSES_CLOCK:
             Pause.objects.create(application=a, kind=Pause.Kind.FEE, start=today)
-        _record(a, by, Action.FEE_NOTICE, _("%(amount)d yuan, to be paid by %(date)s")
-                % {"amount": amount, "date": a.fee_pay_by})  # fmt: skip
+        _record(a, by, Action.FEE_NOTICE, fee_notice_text(a, lines=lines, pay_by=pay_by,
+                                                          today=today))  # fmt: skip
     _sync(application, a)
 
 
@@ -287,12 +286,40 @@ def fee_paid(application: Application, *, by, on: date) -> None:
     _sync(application, a)
 
 
-def close_unpaid(today: date | None = None) -> int:
-    """Applications whose fee was not paid by the date: closed with outcome (六)2."""
+def settle_pay_by_dates(today: date | None = None) -> int:
+    """Pay-by dates that were 待定 and can be known now (the office entered the year): each
+    is stored and the applicant is sent it (a second fee notice event, mailed). How many."""
     today = today or timezone.localdate()
+    calendar, settled = Calendar(), 0
+    for a in Application.objects.filter(status=Status.FEE, fee_pay_by=None):
+        pay_by = clock.fee_pay_by(a, calendar=calendar)
+        if pay_by is None or pay_by.due is None:
+            continue
+        with transaction.atomic():
+            locked = _locked(a)
+            if locked.status != Status.FEE or locked.fee_pay_by is not None:
+                continue  # paid or settled meanwhile
+            locked.fee_pay_by = pay_by.due
+            locked.save(update_fields=["fee_pay_by"])
+            note = fee_notice_text(locked, pay_by=pay_by, today=today, settled=True)
+            _record(locked, None, Action.FEE_NOTICE, note)
+        settled += 1
+    return settled
+
+
+def close_unpaid(today: date | None = None) -> int:
+    """Applications whose fee was not paid by the pay-by date: closed with outcome (六)2,
+    on `today`.
+
+    - A pay-by date that is 待定 (its year had no calendar) closes nothing. It is settled
+      first, once the office has entered the year, and closes only once it has passed:
+      never early.
+    """
+    today = today or timezone.localdate()
+    settle_pay_by_dates(today)
     closed = 0
     for a in Application.objects.filter(status=Status.FEE, fee_pay_by__lt=today):
-        close(a, by=None, outcome=Outcome.FEE_UNPAID, details="")
+        close(a, by=None, outcome=Outcome.FEE_UNPAID, details="", on=today)
         closed += 1
     return closed
 
@@ -306,28 +333,77 @@ def reply_letter(application: Application, outcome: str, details: str) -> str:
         "applications/reply_letter.txt",
         {
             "application": application,
+            # (四)1 and (五)2 read their kind, organ and earlier answer from the application.
+            "not_held": application.not_held,
+            "repeat_of": application.repeat_of,
             "outcome": Outcome(outcome),
             "outcome_code": outcome,
             "details": details.strip(),
             "remedies": settings.APPLICATION_REMEDIES,
-            "today": timezone.localdate(),
+            "today": application.closed_on or timezone.localdate(),
         },
     ).strip()
 
 
-def close(application: Application, *, by, outcome: str, details: str) -> None:
-    """Answer with exactly one outcome; the reply letter is generated and kept."""
+def close(
+    application: Application, *, by, outcome: str, details: str, not_held: str = "",
+    holder_name: str = "", holder_contact: str = "", repeat_of: Application | None = None,
+    on: date | None = None,
+) -> None:  # fmt: skip
+    """Answer with exactly one outcome, dated `on` (today by default); the reply letter is
+    generated and kept.
+
+    - (四)1 says which answer it is (`not_held`, a `NotHeld`): the information does not
+      exist; or it is another organ's, named with its contact when known
+      (`holder_name`, `holder_contact`), or said to be undeterminable (art. 36(4), (5)).
+    - (五)2 may name the earlier answer it repeats (`repeat_of`): one of this applicant's
+      answered applications (applications.matching); the letter cites it.
+    - These belong to their outcome only: with another outcome they are refused.
+    """
+    holder_name, holder_contact = holder_name.strip(), holder_contact.strip()
     with transaction.atomic():
         a = _locked(application)
         _expect(a, *OPEN)
         if outcome not in Outcome.values:
             raise InvalidStep(_("Choose one outcome."))
-        a.pauses.filter(end=None).update(end=timezone.localdate())
-        a.outcome, a.status, a.closed_on = outcome, Status.CLOSED, timezone.localdate()
+        _check_not_held(outcome, not_held, holder_name, holder_contact)
+        _check_repeat_of(a, outcome, repeat_of)
+        day = on or timezone.localdate()
+        a.pauses.filter(end=None).update(end=day)
+        a.outcome, a.status, a.closed_on = outcome, Status.CLOSED, day
+        a.not_held, a.holder_name, a.holder_contact = not_held, holder_name, holder_contact
+        a.repeat_of = repeat_of
         a.reply = reply_letter(a, outcome, details)
-        a.save(update_fields=["outcome", "status", "closed_on", "reply"])
+        a.save(update_fields=["outcome", "status", "closed_on", "reply", "not_held",
+                              "holder_name", "holder_contact", "repeat_of"])  # fmt: skip
         _record(a, by, Action.CLOSED, Outcome(outcome).label)
     _sync(application, a)
+
+
+def _check_not_held(outcome: str, not_held: str, name: str, contact: str) -> None:
+    if outcome != Outcome.NOT_HELD:
+        if not_held or name or contact:
+            raise InvalidStep(_("The responsible organ belongs to a (四)1 answer only."))
+        return
+    if not_held not in NotHeld.values:
+        raise InvalidStep(_("Say whether the information does not exist or is another "
+                            "organ's, and whether that organ is known."))  # fmt: skip
+    if not_held == NotHeld.ELSEWHERE and not (name and contact):
+        raise InvalidStep(_("Give the responsible organ's name and contact details, or "
+                            "choose that it cannot be determined."))  # fmt: skip
+    if not_held != NotHeld.ELSEWHERE and (name or contact):
+        raise InvalidStep(_("An organ is named only when it is known."))
+
+
+def _check_repeat_of(a: Application, outcome: str, repeat_of: Application | None) -> None:
+    from .matching import earlier_answers
+
+    if repeat_of is None:
+        return
+    if outcome != Outcome.REPEAT:
+        raise InvalidStep(_("An earlier answer is named for a repeat application only."))
+    if repeat_of.pk not in {e.pk for e in earlier_answers(a)}:
+        raise InvalidStep(_("That is not an earlier answer to this applicant."))
 
 
 def _mail_applicant(event_id: int) -> None:

@@ -10,6 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Organization
+from portal.crypto import EncryptedCharField
+
+from .keys import applicant_key, information_key
 
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type on a phone.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -52,6 +55,17 @@ class Outcome(models.TextChoices):
     NO_CORRECTION = "6.1", _("(六)1 Not corrected in time")
     FEE_UNPAID = "6.2", _("(六)2 Fee not paid in time")
     OTHER = "6.3", _("(六)3 Other")
+
+
+class NotHeld(models.TextChoices):
+    """The two answers that table 三 counts in row (四)1, told apart in the letter (条例 art.
+    36(4) and (5)): the information does not exist at all, or it is another organ's, whose
+    name and contact the applicant must be given when it can be determined."""
+
+    ABSENT = "absent", _("After a search: the information does not exist (art. 36(4))")
+    ELSEWHERE = "elsewhere", _("Another organ's information; that organ is known (art. 36(5))")
+    UNKNOWN = "unknown", _("Another organ's information; which organ cannot be determined "
+                           "(art. 36(5))")  # fmt: skip
 
 
 class Application(models.Model):
@@ -117,9 +131,10 @@ class Application(models.Model):
                                       choices=ApplicantType.choices)  # fmt: skip
     name = models.CharField(_("name or organisation name"), max_length=100)
     id_type = models.CharField(_("identity document"), max_length=20, choices=IdType.choices)
-    id_number = models.CharField(_("identity document number"), max_length=40)
+    # Encrypted in the database (portal.crypto); found by applicant_key below.
+    id_number = EncryptedCharField(_("identity document number"), max_length=40)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
-    phone = models.CharField(_("telephone"), max_length=30)
+    phone = EncryptedCharField(_("telephone"), max_length=30)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("postal address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
@@ -162,18 +177,43 @@ class Application(models.Model):
     fee_paid_on = models.DateField(_("fee paid on"), null=True, blank=True, editable=False)
     outcome = models.CharField(_("outcome"), max_length=4, choices=Outcome.choices, blank=True,
                                editable=False)  # fmt: skip
+    # Row (四)1 only: which answer it is, and the organ the applicant is sent to.
+    not_held = models.CharField(_("why this organ cannot provide it"), max_length=10,
+                                choices=NotHeld.choices, blank=True, editable=False)  # fmt: skip
+    holder_name = models.CharField(_("organ responsible for the information"), max_length=100,
+                                   blank=True, editable=False)  # fmt: skip
+    holder_contact = models.CharField(_("that organ's contact details"), max_length=200,
+                                      blank=True, editable=False)  # fmt: skip
+    # Row (五)2 only: the earlier answer the letter refers to (条例 art. 36(6)).
+    repeat_of = models.ForeignKey(
+        "self", verbose_name=_("earlier application answered"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+", editable=False,
+    )  # fmt: skip
     reply = models.TextField(_("reply letter"), blank=True, editable=False)
     closed_on = models.DateField(_("answered on"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+", editable=False,
     )  # fmt: skip
+    # Derived in save() from the ID number and the request (applications.keys): what the
+    # repeat hint, the Art. 44 flag and the fee count look applications up by. The
+    # applicant's is a keyed hash, so the column gives no number away.
+    applicant_key = models.CharField(_("applicant (keyed hash of the ID number)"),
+                                     max_length=64, default="", editable=False)  # fmt: skip
+    information_key = models.CharField(_("information (normalised)"), max_length=160,
+                                       default="", editable=False)  # fmt: skip
 
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["township", "status"], name="application_queue")]
+        indexes = [
+            models.Index(fields=["township", "status"], name="application_queue"),
+            # The repeat hint: this applicant's earlier answers (applications.matching).
+            models.Index(fields=["township", "applicant_key"], name="application_same_applicant"),
+            # The Art. 44 flag: who else asked for this information.
+            models.Index(fields=["township", "information_key"], name="application_same_info"),
+        ]
         constraints = [
             # Closed means exactly one outcome; open means none yet.
             models.CheckConstraint(
@@ -184,10 +224,26 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(extension_days__lte=20), name="application_extension_at_most_20"
             ),  # fmt: skip
-        ]
+            # A (四)1 answer's kind and organ belong to (四)1 answers only; a known organ
+            # comes with its name and contact (条例 art. 36(5)).
+            models.CheckConstraint(condition=Q(not_held="") | Q(outcome="4.1"),
+                                   name="application_not_held_only_row_4_1"),
+            models.CheckConstraint(
+                condition=~Q(not_held="elsewhere") | (~Q(holder_name="") & ~Q(holder_contact="")),
+                name="application_known_holder_named",
+            ),
+            models.CheckConstraint(condition=Q(repeat_of__isnull=True) | Q(outcome="5.2"),
+                                   name="application_repeat_of_only_row_5_2"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.tracking_code} · {self.description[:30]}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived values, no side effect: kept in step with what they are derived from.
+        self.applicant_key = applicant_key(self.id_number)
+        self.information_key = information_key(self.description, self.document_number)
+        super().save(*args, **kwargs)
 
 
 class Pause(models.Model):
@@ -283,3 +339,7 @@ class ReplyFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# Record-correction requests (条例 art. 41) are their own small type, in their own module.
+from .corrections import RecordCorrection, RecordCorrectionEvent  # noqa: E402, F401

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from catalog.models import Membership
 from catalog.roles import organizations_for
 
+from .corrections import RecordCorrection
 from .models import Application
 
 Role = Membership.Role
@@ -25,6 +26,11 @@ Role = Membership.Role
 
 def _office_townships(user) -> set[int]:
     return organizations_for(user, Role.PUBLISHER)
+
+
+def office_townships(user) -> set[int]:
+    """The townships whose applications this person handles as the office (党政办)."""
+    return _office_townships(user)
 
 
 def _department_ids(user) -> set[int]:
@@ -90,3 +96,32 @@ def can_approve_extension(user, application: Application) -> bool:
         and office is not None
         and office in organizations_for(user, Role.LEADER)
     )
+
+
+# --- record-correction requests (条例 art. 41) ------------------------------------------
+# The township's office answers them (a record may be any department's: the office asks it
+# or forwards the request); the supervision and leadership groups read them, masked.
+
+
+def corrections_readable_by(user) -> QuerySet[RecordCorrection]:
+    if not user.is_authenticated:
+        return RecordCorrection.objects.none()
+    return RecordCorrection.objects.filter(
+        township_id__in=_office_townships(user) | _reader_townships(user)
+    )
+
+
+def can_handle_correction(user, correction: RecordCorrection) -> bool:
+    return bool(user and user.is_authenticated
+                and correction.township_id in _office_townships(user))  # fmt: skip
+
+
+def can_read_correction(user, correction: RecordCorrection) -> bool:
+    return can_handle_correction(user, correction) or (
+        user.is_authenticated and correction.township_id in _reader_townships(user)
+    )
+
+
+def can_read_some_corrections(user) -> bool:
+    """Whether the requests' list is for this person at all (even while it is empty)."""
+    return user.is_authenticated and bool(_office_townships(user) | _reader_townships(user))

@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.models import Organization
+from portal.downloads import file_download
 
-from . import handling, stale
-from .models import Application, Outcome, ReplyFile
+from . import handling, matching, stale
+from .models import Application, NotHeld, Outcome, ReplyFile
 from .permissions import applications_readable_by, can_handle, can_read, can_read_some
 from .privacy import mask_id, mask_letter, mask_name, mask_phone, person_name
 
@@ -112,12 +113,85 @@ class FeeForm(StepForm):
     units = forms.IntegerField(label=gettext_lazy("Items or pages"), min_value=1)
 
 
+class EarlierAnswerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        label = _("%(code)s · answered %(date)s · %(outcome)s · %(what)s") % {
+            "code": obj.tracking_code, "date": obj.closed_on, "outcome": obj.get_outcome_display(),
+            "what": obj.description[:24],
+        }  # fmt: skip
+        return label + (_(" (same information)") if getattr(obj, "same", False) else "")
+
+
 class CloseForm(StepForm):
+    """The answer. (四)1 and (五)2 ask a little more, told next to the field when missing:
+    which (四)1 answer it is and the organ's name and contact when known (art. 36(5)); and
+    the earlier answer a repeat application refers to, among this applicant's (art. 36(6))."""
+
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Outcome.choices)
+    not_held = forms.ChoiceField(
+        label=gettext_lazy("For (四)1: why this organ cannot provide it"),
+        choices=NotHeld.choices, required=False, widget=forms.RadioSelect,
+    )  # fmt: skip
+    holder_name = forms.CharField(
+        label=gettext_lazy("Organ responsible for the information"), max_length=100,
+        required=False, help_text=gettext_lazy("When it is known, e.g. 云溪县自然资源局."),
+    )  # fmt: skip
+    holder_contact = forms.CharField(
+        label=gettext_lazy("That organ's contact details"), max_length=200, required=False,
+        help_text=gettext_lazy("Telephone and address, as the applicant can use them."),
+    )  # fmt: skip
+    repeat_of = EarlierAnswerField(
+        label=gettext_lazy("For (五)2: the earlier answer to this applicant"),
+        queryset=Application.objects.none(), required=False,
+    )  # fmt: skip
     details = forms.CharField(
         label=gettext_lazy("What is provided, where to find it, or the reasons"),
         required=False, widget=forms.Textarea(attrs={"rows": 4}),
     )  # fmt: skip
+
+    def __init__(self, *args, application: Application, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        readable = applications_readable_by(user) if user is not None else None
+        self.earlier = matching.earlier_answers(application, readable)
+        field = self.fields["repeat_of"]
+        field.queryset = Application.objects.filter(pk__in=[e.pk for e in self.earlier])
+        # The choices in the order found (same information first), each knowing `same`.
+        ordered = sorted(self.earlier, key=lambda e: not e.same)
+        field.choices = [("", "---------")] + [(e.pk, field.label_from_instance(e))
+                                               for e in ordered]  # fmt: skip
+        same = [e for e in ordered if e.same]
+        if same:
+            field.initial = same[0].pk
+        if not self.earlier:
+            del self.fields["repeat_of"]
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome != Outcome.NOT_HELD:
+            data["not_held"], data["holder_name"], data["holder_contact"] = "", "", ""
+        elif not data.get("not_held"):
+            self.add_error("not_held", _("Choose which: it does not exist, or another organ "
+                                         "holds it (known or not)."))  # fmt: skip
+        elif data["not_held"] != NotHeld.ELSEWHERE:
+            data["holder_name"], data["holder_contact"] = "", ""
+        else:
+            for name in ("holder_name", "holder_contact"):
+                if not data.get(name, "").strip():
+                    self.add_error(
+                        name,
+                        _(
+                            "Needed when the responsible organ is known; "
+                            "otherwise choose that it cannot be determined."
+                        ),
+                    )
+        if outcome != Outcome.REPEAT:
+            data["repeat_of"] = None
+        elif "repeat_of" in self.fields and not data.get("repeat_of"):
+            self.add_error("repeat_of", _("Choose the earlier answer this application "
+                                          "repeats."))  # fmt: skip
+        data.setdefault("repeat_of", None)
+        return data
 
 
 # step → (label, form, the handling function, its keyword arguments, states shown in)
@@ -140,22 +214,26 @@ STEPS = {
             ("method", "units"), (Status.RECEIVED,)),
     "paid": (gettext_lazy("Fee paid"), ConfirmForm, handling.fee_paid, ("on",), (Status.FEE,)),
     "close": (gettext_lazy("Answer and close"), CloseForm, handling.close,
-              ("outcome", "details"), handling.OPEN),
+              ("outcome", "details", "not_held", "holder_name", "holder_contact", "repeat_of"),
+              handling.OPEN),
 }  # fmt: skip
 
 
-def make_form(step: str, application: Application, data=None, token: str | None = None):
+def make_form(step: str, application: Application, data=None, token: str | None = None,
+              user=None):  # fmt: skip
     form_class = STEPS[step][1]
     kwargs = {"application": application} if form_class in (AssignForm, ExtendForm) else {}
+    if form_class is CloseForm:
+        kwargs = {"application": application, "user": user}
     form = form_class(data, prefix=step, **kwargs)
     form.add_version_field(token)
     return form
 
 
-def steps_for(application: Application) -> list[tuple[str, str, forms.Form]]:
+def steps_for(application: Application, user=None) -> list[tuple[str, str, forms.Form]]:
     token = stale.token_for(application)
     return [
-        (step, label, make_form(step, application, token=token))
+        (step, label, make_form(step, application, token=token, user=user))
         for step, (label, _form, _func, _args, states) in STEPS.items()
         if application.status in states
     ]
@@ -171,7 +249,7 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return redirect(reverse("admin:applications_application_change", args=[pk]))
     application = get_application_for(request.user, pk)
     label, _form, function, arguments, _states = STEPS[name]
-    form = make_form(name, application, request.POST)
+    form = make_form(name, application, request.POST, user=request.user)
     # The admin's frame (menu, names) around the page: the site the project configured.
     context = {**admin.site.each_context(request), "a": application, "form": form,
                "label": label, "step": name,
@@ -217,13 +295,8 @@ def reply_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     item = ReplyFile.objects.filter(application=application, pk=file_pk).first()
     if item is None:
         raise Http404
-    response = FileResponse(
-        item.file.open("rb"), as_attachment=True, filename=item.original_name,
-        content_type=item.content_type,
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return file_download(item.file.open("rb"), filename=item.original_name,
+                         content_type=item.content_type, private=True)  # fmt: skip
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -257,9 +330,7 @@ def export(request: HttpRequest) -> HttpResponse:
         )])  # fmt: skip
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
+    return file_download(
+        buffer.getvalue(), filename="applications.xlsx", private=True,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = "attachment; filename=applications.xlsx"
-    return response
+    )  # fmt: skip

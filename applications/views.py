@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from disclosure.publication import public_notices
+from portal.downloads import file_download
 from portal.scope import get_scope
 
 from . import ratelimit
@@ -35,18 +36,29 @@ def apply(request: HttpRequest) -> HttpResponse:
         ).first()
         if existing:  # a double click or a resubmitted form
             return _done(request, existing)
-        if ratelimit.exceeded(key, settings.APPLY_RATE_LIMIT):
-            return render(request, "applications/limited.html", status=429)
         if form.is_valid():
-            application = _save(form, township)
-            ratelimit.hit(key)
+            application = _save(form, township, key, settings.APPLY_RATE_LIMIT)
+            if application is None:
+                return render(request, "applications/limited.html", status=429)
             return _done(request, application)
     else:
         form = ApplicationForm()
     return render(request, "applications/apply.html", {"form": form, "township": township})
 
 
-def _save(form: ApplicationForm, township) -> Application:
+class _OverLimit(Exception):
+    pass
+
+
+def _save(form: ApplicationForm, township, key: str, limit: int) -> Application | None:
+    """The new application, the one an identical post saved first, or None when the
+    address has used up its limit.
+
+    The limit is taken inside the saving transaction, after the insert: a second copy of
+    the same form fails on the unique submission key before it takes a turn (a double
+    click never uses up the limit or sees a 429), and a refused one is rolled back.
+    `ratelimit.take` counts and decides in one statement, so concurrent posts from one
+    address never pass the limit."""
     application = form.save(commit=False)
     application.township = township
     application.channel = Application.Channel.ONLINE
@@ -57,9 +69,13 @@ def _save(form: ApplicationForm, township) -> Application:
             ApplicationEvent.objects.create(
                 application=application, action=ApplicationEvent.Action.SUBMITTED
             )
+            if not ratelimit.take(key, limit, 3600):
+                raise _OverLimit
     except IntegrityError:
         # Two identical posts at once: the other one won; show its receipt.
         return Application.objects.get(submission_key=application.submission_key)
+    except _OverLimit:
+        return None
     return application
 
 
@@ -95,7 +111,9 @@ def track(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form}
     key = f"track:{ratelimit.client_address(request)}"
     if request.method == "POST":
-        if ratelimit.exceeded(key, settings.TRACK_RATE_LIMIT):
+        # Every attempt takes a turn at once (guesses in parallel cannot slip through); a
+        # right code gives its turn back, so only wrong codes use up the limit.
+        if form.is_valid() and not ratelimit.take(key, settings.TRACK_RATE_LIMIT, 3600):
             return render(request, "applications/limited.html", status=429)
         if form.is_valid():
             application = (
@@ -104,9 +122,9 @@ def track(request: HttpRequest) -> HttpResponse:
                 .first()
             )
             if application is None:
-                ratelimit.hit(key)
                 form.add_error("code", _("No application has this code. Check it and try again."))
             else:
+                ratelimit.give_back(key, 3600)
                 # Downloads of the files provided need the code to have been shown.
                 request.session[TRACKED_KEY] = application.pk
                 context |= {
@@ -147,11 +165,6 @@ def reply_file(request: HttpRequest, pk: int) -> FileResponse:
     ).first()
     if item is None:
         raise Http404
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # The headers of every file served (portal.downloads); the applicant's own: private.
+    return file_download(item.file.open("rb"), filename=item.original_name,
+                         content_type=item.content_type, private=True)  # fmt: skip

@@ -89,6 +89,7 @@ class CatalogNodeAdmin(admin.ModelAdmin):
             },
         ),
         (_("Review chain"), {"fields": ["needs_supervision", "needs_leadership"]}),
+        (_("公示 filed here"), {"fields": ["posting_working_days", "after_posting"]}),
     ]
 
 

@@ -9,10 +9,17 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# What settings.POSTING_WORKING_DAYS and settings.POSTING_AFTER_END default to where an
+# installation does not set them: 公示 7 working days (regulation.md §7 item 34, the 低保
+# rule), then a summary page that keeps no personal data.
+DEFAULT_POSTING_WORKING_DAYS = 7
+DEFAULT_POSTING_AFTER_END = "summary"
 
 
 class Organization(models.Model):
@@ -274,6 +281,12 @@ class CatalogNode(models.Model):
         TOWNSHIP = "township", _("Township level")
         VILLAGE = "village", _("Village level")
 
+    class AfterPosting(models.TextChoices):
+        # What a 公示's page shows once its posting period is over (it leaves every list,
+        # search, feed and count either way).
+        SUMMARY = "summary", _("A summary page: title, organisation and dates")
+        WITHDRAWN = "withdrawn", _("No page: gone, like a withdrawn notice")
+
     class Refresh(models.TextChoices):
         STANDING = "standing", _("Standing")
         PERIODIC = "periodic", _("Periodic")
@@ -369,6 +382,30 @@ class CatalogNode(models.Model):
         help_text=_("Empty: as the parent node. Major decisions need it by default."),
     )
 
+    # 公示 filed here: how long they stay posted and what is left of them afterwards.
+    # Empty means "as the parent node", and at the top the site's settings.
+    posting_working_days = models.PositiveSmallIntegerField(
+        _("posting period (working days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+        help_text=_(
+            "For 公示 filed here: working days they stay public, from the day after "
+            "publication. Empty: as the parent node, else the site's default (7 unless "
+            "configured)."
+        ),
+    )
+    after_posting = models.CharField(
+        _("after the posting period"),
+        max_length=10,
+        choices=AfterPosting.choices,
+        blank=True,
+        help_text=_(
+            "What the page of an ended 公示 shows. Empty: as the parent node, else the site's "
+            "default (a summary page unless configured)."
+        ),
+    )
+
     class Meta:
         verbose_name = _("catalog node")
         verbose_name_plural = _("catalog")
@@ -401,6 +438,32 @@ class CatalogNode(models.Model):
                 return value
             node = node.parent
         return False
+
+    def _inherited_value(self, field: str):
+        """The field's value here or at the nearest ancestor that sets it; None if none."""
+        node: CatalogNode | None = self
+        while node is not None:
+            value = getattr(node, field)
+            if value not in (None, ""):
+                return value
+            node = node.parent
+        return None
+
+    def posting_period(self) -> int | None:
+        """Working days a 公示 filed here stays posted: this node's, an ancestor's, or
+        settings.POSTING_WORKING_DAYS (None there: every node must say)."""
+        days = self._inherited_value("posting_working_days")
+        if days is None:
+            days = getattr(settings, "POSTING_WORKING_DAYS", DEFAULT_POSTING_WORKING_DAYS)
+        return days or None
+
+    def after_posting_mode(self) -> str:
+        """`AfterPosting` of an ended 公示 filed here: this node's, an ancestor's, or
+        settings.POSTING_AFTER_END."""
+        mode = self._inherited_value("after_posting")
+        if mode is None:
+            mode = getattr(settings, "POSTING_AFTER_END", DEFAULT_POSTING_AFTER_END)
+        return mode if mode in self.AfterPosting.values else self.AfterPosting.SUMMARY
 
     def review_chain(self) -> list[str]:
         """The roles that review a notice filed here, in order."""

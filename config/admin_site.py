@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import permissions as application_permissions
 from applications.handling import OPEN, applications_due_for, deadline_for
+from applications.matching import proactive_candidates_for
 from applications.models import Application
 from catalog.models import Membership
 from catalog.roles import organizations_for
@@ -155,6 +156,7 @@ def todo_lists(user) -> list[Queue]:
     if application_permissions.applications_handled_by(user).exists():
         queues += application_deadlines(user, today)
     if organizations_for(user, Role.PUBLISHER):
+        queues.append(proactive_queue(user, today))
         queues.append(notice_queue("publish", _("Ready to publish"),
                                    notices_publishable_by(user), oldest_first=True))  # fmt: skip
     if organizations_for(user, Role.CLERK):
@@ -347,6 +349,14 @@ def overdue_applications(queryset: QuerySet[Application], today: date) -> list[A
             overdue.append(application)
     overdue.sort(key=lambda a: a.days_left)
     return overdue
+
+
+def proactive_queue(user, today: date) -> Queue:
+    """The office's open applications for information several applicants asked for:
+    consider proactive disclosure (条例 art. 44; the rule in applications.matching)."""
+    count, rows = proactive_candidates_for(user, today, TODO_ROWS)
+    return Queue("proactive", _("Consider proactive disclosure: asked for by several applicants"),
+                 count, rows, kind="application")  # fmt: skip
 
 
 def application_deadlines(user, today: date) -> list[Queue]:

@@ -1,14 +1,19 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 
+from applications import correction_views
 from applications import views as application_views
 from disclosure import api, catalog_views, feeds
 from disclosure import search as disclosure_search
 from disclosure import views as disclosure_views
 from disclosure.sitemaps import SITEMAPS
+from portal.converters import DatabaseIdConverter
 
 from . import audit, views
+
+# <id:…>: a database id, 1..2**63-1; anything else is a 404, never a 500 (portal.converters).
+register_converter(DatabaseIdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,9 +28,9 @@ urlpatterns = [
     # /notices/
     path("notices/", disclosure_views.NoticeListView.as_view(), name="notice-list"),
     path("notices/withdrawn/", disclosure_views.corrections, name="notice-corrections"),
-    path("notices/<int:pk>/", disclosure_views.notice_detail, name="notice-detail"),
+    path("notices/<id:pk>/", disclosure_views.notice_detail, name="notice-detail"),
     path(
-        "notices/<int:pk>/attachments/<int:attachment_pk>/",
+        "notices/<id:pk>/attachments/<id:attachment_pk>/",
         disclosure_views.attachment_download,
         name="notice-attachment",
     ),
@@ -59,7 +64,7 @@ urlpatterns = [
     # /api/: read-only open data
     path("api/", api.index, name="api-index"),
     path("api/notices/", api.notice_list, name="api-notices"),
-    path("api/notices/<int:pk>/", api.notice_detail, name="api-notice"),
+    path("api/notices/<id:pk>/", api.notice_detail, name="api-notice"),
     path("api/catalog/", api.catalog, name="api-catalog"),
     path("api/schema/", api.schema, name="api-schema"),
     # /apply/
@@ -67,7 +72,14 @@ urlpatterns = [
     path("apply/receipt/", application_views.receipt, name="application-receipt"),
     path("apply/track/", application_views.track, name="application-track"),
     path("apply/suggest/", application_views.suggest, name="application-suggest"),
-    path("apply/files/<int:pk>/", application_views.reply_file, name="application-file"),
+    path("apply/files/<id:pk>/", application_views.reply_file, name="application-file"),
+    # /apply/record-correction/: a record about oneself corrected (art. 41), not an application
+    path("apply/record-correction/", correction_views.request_correction, name="record-correction"),
+    path(
+        "apply/record-correction/received/",
+        correction_views.receipt,
+        name="record-correction-receipt",
+    ),
     # /admin/audit/: the audit trail, behind the admin's login (config/audit.py)
     path("admin/audit/", admin.site.admin_view(audit.audit_trail), name="audit-trail"),
     path(

@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -56,9 +57,11 @@ def display_mode(request: HttpRequest) -> HttpResponse:
     A plain link, so it works without JavaScript on any phone; it changes nothing but
     how pages look, so a GET is fine.
     """
-    target = request.GET.get("next", "/")
+    # The home page by name: under a county portal's prefix "/" is the county's.
+    home_url = reverse("home")
+    target = request.GET.get("next", home_url)
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "/"
+        target = home_url
     response = HttpResponseRedirect(target)
     if request.GET.get("mode") == "elder":
         response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")

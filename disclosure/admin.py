@@ -18,7 +18,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import render
 from django.urls import path
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +32,13 @@ from . import preview, staff
 from .docx_import import import_docx
 from .editor import BodyEditor, BodyField
 from .models import Attachment, Notice, NoticeEvent
-from .permissions import actions_for, can_edit, can_view, notices_visible_to
+from .models.posting import POSTING_END_FIELDS
+from .permissions import actions_for, can_edit, can_view, can_write, notices_visible_to
 from .publication import publication_changed
+from .sanitize import clean_body
 from .staff import person_name
 from .stale import StaleFormMixin
+from .textextract import html_text
 from .uploads import CleanUploadFormMixin
 
 Role = Membership.Role
@@ -105,7 +110,10 @@ PLAIN_HELP = {
 
 class NoticeForm(StaleFormMixin, forms.ModelForm):
     """The clerk's form; a Word file can fill the title and the body. A save based on a
-    stale page is refused (disclosure.stale)."""
+    stale page is refused (disclosure.stale). 保存并提交审核 (`submitting`) also asks what
+    the submission will (GUARDS["submit"].requires), beside each field, before saving."""
+
+    submitting = False  # set by NoticeAdmin.get_form for 保存并提交审核
 
     source_docx = forms.FileField(
         label=_("Fill from a Word file"),
@@ -121,7 +129,7 @@ class NoticeForm(StaleFormMixin, forms.ModelForm):
         fields = [
             "title", "summary", "body", "kind", "catalog_node", "organization",
             "document_number", "written_date", "formed_date", "validity", "validity_changed_on",
-            "superseded_by", "interprets", "posting_ends_on", "disclosure_mode",
+            "superseded_by", "interprets", "posting_working_days", "disclosure_mode",
             "non_disclosure_reason",
         ]  # fmt: skip
         # The editor for 正文; its field stores typed text as paragraphs (disclosure.editor).
@@ -132,6 +140,10 @@ class NoticeForm(StaleFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "title" in self.fields:
             self.fields["title"].required = False  # a Word file may provide it
+            if not self.instance.pk and not self.is_bound:
+                # A new notice opens with the cursor in 标题 (the template drops Django's
+                # script, which focused the top 保存 button: Enter saved an empty form).
+                self.fields["title"].widget.attrs["autofocus"] = True
         for name, text in PLAIN_HELP.items():
             if name in self.fields:
                 self.fields[name].help_text = text
@@ -157,6 +169,31 @@ class NoticeForm(StaleFormMixin, forms.ModelForm):
         if not data.get("title"):
             self.add_error("title", _("Give the notice a title, or fill it from a Word file."))
         return data
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # the instance now holds what was typed
+        if self.submitting:
+            self.refuse_incomplete_submission()
+
+    def refuse_incomplete_submission(self) -> None:
+        """What the submission would refuse, said next to each field: nothing is saved and
+        nothing typed is lost."""
+        notice = self.instance
+        kind = notice.get_kind_display()
+        for name in notice.missing_metadata():
+            if name in self.fields and not self.has_error(name):
+                if name in ("summary", "formed_date"):
+                    message = _("Every notice needs this before it is submitted.")
+                else:
+                    message = _("A %(kind)s needs this before it is submitted.") % {"kind": kind}
+                self.add_error(name, message)
+        if "posting_working_days" in self.fields and not self.has_error("posting_working_days"):
+            try:
+                lacking = notice.lacks_posting_period()
+            except CatalogNode.DoesNotExist:
+                lacking = None  # no node chosen: the field's own error says so
+            if lacking:
+                self.add_error("posting_working_days", lacking)
 
     def refuse_if_changed_meanwhile(self) -> None:
         """Compare the page's version with the row under its lock. The admin saves inside
@@ -197,7 +234,8 @@ class NoticeAdmin(admin.ModelAdmin):
         (_("What it is"), {"fields": ["source_docx", "title", "document_number", "summary",
                                       "body", "kind"]}),
         (_("Where in the catalog"), {"fields": ["catalog_node", "organization"]}),
-        (_("Dates"), {"fields": ["written_date", "formed_date", "posting_ends_on"]}),
+        (_("Dates"), {"fields": ["written_date", "formed_date", "posting_working_days",
+                                 "posting_end_display"]}),
         (_("Validity and disclosure attribute"), {
             "classes": ["collapse"],
             "description": _("Usually nothing to change here: a new document is in force and "
@@ -268,6 +306,10 @@ class NoticeAdmin(admin.ModelAdmin):
         # Sanitised when saved (Notice.save), so it is safe to show as HTML.
         return mark_safe(f'<div class="body-preview">{obj.body}</div>')  # noqa: S308
 
+    @admin.display(description=_("posting ends on"))
+    def posting_end_display(self, obj: Notice) -> str:
+        return posting_end_text(obj)
+
     @admin.display(description=_("created by"))
     def created_by_name(self, obj: Notice) -> str:
         return person_name(obj.created_by) if obj.created_by_id else "—"
@@ -282,7 +324,7 @@ class NoticeAdmin(admin.ModelAdmin):
         return person_name(reviewer) if reviewer else "—"
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*self.WORKFLOW_READONLY, "body_preview"]
+        readonly = [*self.WORKFLOW_READONLY, "body_preview", "posting_end_display"]
         if obj is not None:
             readonly.append("organization")  # fixed once created: it decides who reviews
         return readonly
@@ -305,6 +347,12 @@ class NoticeAdmin(admin.ModelAdmin):
             field.initial, field.empty_label = field.queryset.first().pk, None
         return field
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if request.method == "POST" and "_submit" in request.POST:
+            return type(form.__name__, (form,), {"submitting": True})
+        return form
+
     def save_model(self, request, obj: Notice, form, change: bool) -> None:
         if not change:
             obj.created_by = request.user
@@ -313,7 +361,11 @@ class NoticeAdmin(admin.ModelAdmin):
             # Only what the form holds: the workflow's fields of a row read before the
             # lock (status, review step) are never written back over a transition.
             names = {f.name for f in Notice._meta.concrete_fields}
-            obj.save(update_fields=[*(n for n in form.fields if n in names), "updated_at"])
+            fields = [*(n for n in form.fields if n in names), "updated_at"]
+            if obj.status == Notice.Status.PUBLISHED and not obj.revision_of_id:
+                obj.set_posting_end()  # a data fix of a 公示's period moves its end
+                fields += POSTING_END_FIELDS
+            obj.save(update_fields=fields)
         if change and obj.status in (Notice.Status.PUBLISHED, Notice.Status.WITHDRAWN):
             publication_changed(obj)  # only a superuser's data fix reaches a public notice
         for message in getattr(form, "imported_messages", []):
@@ -358,18 +410,83 @@ class NoticeAdmin(admin.ModelAdmin):
             # carry another item's content past its review, so drop it.
             request.POST = request.POST.copy()
             del request.POST["_saveasnew"]
+        if request.method == "POST" and object_id:
+            moved_on = self.moved_on_while_editing(request, object_id)
+            if moved_on is not None:
+                return moved_on
         extra_context = {**(extra_context or {}), "show_save_and_add_another": False}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def moved_on_while_editing(self, request, object_id):
+        """A save of a draft that a colleague submitted (or that was returned, approved…)
+        while this page was open: the admin would answer a bare 403 and the typed text
+        would be gone. Instead a 409 says what happened and gives back what was typed, for
+        the clerk to copy into the notice once it is theirs to edit again."""
+        notice = Notice.objects.filter(pk=object_id).first()
+        if notice is None or not can_view(request.user, notice) or can_edit(request.user, notice):
+            return None  # not theirs to see (404 as before), or still editable
+        if not can_write(request.user, notice):
+            return None  # never could edit it: the admin's own refusal
+        last = notice.events.select_related("actor").order_by("-id").first()
+        typed = [
+            (Notice._meta.get_field(name).verbose_name, request.POST.get(name, "").strip())
+            for name in ("title", "summary", "document_number")
+        ]
+        # The body as text to copy (the editor posts HTML; sanitised first, never shown raw).
+        body = html_text(clean_body(request.POST.get("body", "")))
+        typed.append((Notice._meta.get_field("body").verbose_name, body.strip()))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Your changes were not saved"),
+            "notice": notice,
+            "last": last,
+            "last_by": person_name(last.actor) if last and last.actor_id else "",
+            "typed": [(label, value) for label, value in typed if value],
+        }
+        return render(request, "admin/disclosure/notice/not_saved.html", context, status=409)
+
     def add_view(self, request, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "submit_here": True}
+        # Not the admin's "增加 公开信息".
+        extra_context = {
+            "title": _("Write a new notice"),
+            **(extra_context or {}),
+            "submit_here": True,
+        }
         return super().add_view(request, form_url, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         notice = self.get_object(request, object_id)
         if notice is not None and can_view(request.user, notice):
-            extra_context = {**(extra_context or {}), **self.top_of_form(request, notice)}
+            extra_context = {
+                # Not the admin's "查看/修改 公开信息" over the title: the title is the heading.
+                "title": notice.title or _("Notice without a title"),
+                "subtitle": None,
+                **(extra_context or {}),
+                **self.top_of_form(request, notice),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and request.FILES:
+            self.flag_files_not_saved(request, context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def flag_files_not_saved(self, request, context) -> None:
+        """A form shown again with errors saved nothing, and no browser refills a file
+        input: each file the clerk chose is named at its row, so it is chosen again
+        instead of silently missing from the next save (and from what is submitted)."""
+        lost = 0
+        for inline in context.get("inline_admin_formsets", []):
+            for form in inline.formset.forms:
+                upload = request.FILES.get(form.add_prefix("file"))
+                if upload is not None and not form.has_error("file"):
+                    form.add_error("file", gettext("“%(name)s” was not saved yet: choose it "
+                                                   "again.") % {"name": upload.name})  # fmt: skip
+                    lost += 1
+        if lost:
+            messages.warning(request, gettext(
+                "Nothing was saved, so the files you chose were not uploaded. Correct what is "
+                "marked, choose the files again, then save."))  # fmt: skip
 
     def top_of_form(self, request, notice: Notice) -> dict:
         """What the change form shows above the fields: state, reason, actions, files."""
@@ -398,9 +515,35 @@ def _filled(value) -> bool:
 
 def _value(obj: Notice, name: str):
     """The stored value behind a field of the form or a display of the admin."""
+    if name == "posting_end_display":
+        return obj.posting_ends_on or obj.posting_end_estimate
     stored = {"created_by_name": "created_by_id", "submitted_by_name": "submitted_by_id",
               "reviewed_by_name": "confidentiality_reviewed_by_id"}  # fmt: skip
     return getattr(obj, stored.get(name, name), None)
+
+
+def posting_end_text(notice: Notice) -> str:
+    """A 公示's end as staff need it: not yet counted, the day, or 待定 with the reason."""
+    if not notice.is_posting():
+        return "—"
+    if notice.posting_ends_on:
+        text = gettext("%(date)s (%(days)s working days from the day after publication)") % {
+            "date": date_format(notice.posting_ends_on, "Y-m-d"),
+            "days": notice.posting_working_days or "—",
+        }
+        if notice.posting_has_ended():
+            text += gettext("; the posting period is over")
+        return text
+    if notice.posting_end_estimate:
+        return gettext(
+            "Pending: about %(date)s counting Monday to Friday, as the working-day calendar "
+            "of %(year)d is not entered. It stays public until the office enters it; then "
+            "the real end is counted."
+        ) % {
+            "date": date_format(notice.posting_end_estimate, "Y-m-d"),
+            "year": notice.posting_end_estimate.year,
+        }
+    return gettext("Counted in working days when it is published.")
 
 
 @admin.register(NoticeEvent)

@@ -2,15 +2,13 @@
 
 Before a notice is submitted, its title, summary, body and attachments are scanned for
 居民身份证号, mobile numbers and bank-card numbers. A hit blocks submission and lists where
-it is; `mask_text`, `mask_html` and `mask_attachment` are the one-click mask.
+it is; `mask_text`, `mask_html` and `mask_attachment` are the one-click mask. What counts
+as each kind of number, and its masked form, is `disclosure.pii_patterns`.
 
 * A hit never carries the raw number anywhere a person reads it: `context` and `place`
   are built from masked text, and nothing here logs text or puts it in an exception.
 * Matching is on ASCII digits; full-width digits (１３８…) are folded to ASCII one
   character for one character first, so offsets still point into the original text.
-* Numbers must stand alone: an ASCII letter or digit right before or after (and a decimal
-  point with digits) means the digits belong to something else, such as an amount, a
-  credit code (11350925003580712K) or an index number.
 * Masked forms have ``*`` in place of digits, so they never match again: masking is
   idempotent.
 * The text scanned is what `disclosure.textextract` reads (`html_text`, `extract_text`),
@@ -22,12 +20,9 @@ from __future__ import annotations
 
 import io
 import logging
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
 import docx
 import openpyxl
@@ -37,6 +32,15 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
+from .pii_patterns import (
+    Kind,
+    find_matches,
+    is_resident_id,
+    mask_card_number,
+    mask_id_number,
+    mask_phone_number,
+)
+from .pii_patterns import Match as _Match
 from .sanitize import sanitize_html
 from .textextract import (
     cell_text,
@@ -48,13 +52,24 @@ from .textextract import (
     normalise_extension,
 )
 
+__all__ = [
+    "KIND_NAMES", "Hit", "Kind", "find_numbers", "find_numbers_in_html",
+    "highlight_numbers_in_html", "is_resident_id", "mask_attachment", "mask_card_number",
+    "mask_html", "mask_id_number", "mask_phone_number", "mask_text", "scan_attachment",
+]  # fmt: skip
+
 logger = logging.getLogger(__name__)
 
+KIND_NAMES = {
+    Kind.ID_CARD: gettext_lazy("ID card number"),
+    Kind.MOBILE: gettext_lazy("Mobile number"),
+    Kind.BANK_CARD: gettext_lazy("Bank card number"),
+}
+WRONG_CHECK_NAME = gettext_lazy("ID card number (wrong check character, mistyped?)")
 
-class Kind(StrEnum):
-    ID_CARD = "id_card"
-    MOBILE = "mobile"
-    BANK_CARD = "bank_card"
+
+def _label(kind: Kind, check_digit_ok: bool) -> str:
+    return KIND_NAMES[kind] if check_digit_ok else WRONG_CHECK_NAME
 
 
 @dataclass(frozen=True)
@@ -64,169 +79,22 @@ class Hit:
     masked: str  # what it becomes when masked
     place: str  # human label of where, e.g. "正文", "附件《名册.xlsx》工作表 Sheet1 第3行"
     context: str  # ~20 chars around it, every number in it already masked
+    # False for an ID whose check character does not match its 17 digits: still a
+    # person's number (most likely mistyped), so it blocks and is masked all the same.
+    check_digit_ok: bool = True
 
+    @property
+    def label(self) -> str:
+        """The kind as staff read it; an ID with a wrong check character says so."""
+        return _label(self.kind, self.check_digit_ok)
 
-class _Match(NamedTuple):
-    kind: Kind
-    start: int
-    end: int
-    value: str
-    masked: str
-
-
-# --- patterns ------------------------------------------------------------------------------
-
-# Not glued to a letter or digit, and not the integer or fraction part of a decimal.
-_BEFORE = r"(?<![0-9A-Za-z])(?<![0-9]\.)"
-_AFTER = r"(?![0-9A-Za-z])(?!\.[0-9])"
-
-_ID_RE = re.compile(_BEFORE + r"[0-9]{17}[0-9Xx]" + _AFTER)
-# +86 is allowed in front; the same separator (none, one space or one hyphen) twice.
-_MOBILE_RE = re.compile(
-    r"(?:\+86[- ]?|" + _BEFORE + r")"
-    r"(?P<num>1[3-9][0-9](?P<sep>[- ]?)[0-9]{4}(?P=sep)[0-9]{4})" + _AFTER
-)
-# Either one run of 16-19 digits, or groups of four split by single spaces.
-_CARD_RE = re.compile(
-    _BEFORE + r"(?:[0-9]{16,19}|[0-9]{4}(?: [0-9]{4}){3}(?: [0-9]{1,3})?)" + _AFTER
-)
 
 # Full-width ASCII (U+FF01..U+FF5E) to ASCII: one code point each, so spans survive.
 _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-# --- validators ----------------------------------------------------------------------------
-
-
-def _plausible_birth_date(number: str) -> bool:
-    """- YYYYMMDD at positions 7-14; year 1900-2099; a real calendar day."""
-    year, month, day = int(number[6:10]), int(number[10:12]), int(number[12:14])
-    if not 1900 <= year <= 2099:
-        return False
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
-def _valid_id(number: str) -> bool:
-    """- GB 11643 check character over the first 17 digits; plausible birth date."""
-    total = sum(int(digit) * weight for digit, weight in zip(number, _ID_WEIGHTS, strict=False))
-    return _ID_CHECK[total % 11] == number[17].upper() and _plausible_birth_date(number)
-
-
-def is_resident_id(number: str) -> bool:
-    """A well-formed 18-character resident ID number (used to check the application form)."""
-    return bool(re.fullmatch(r"\d{17}[\dXx]", number)) and _valid_id(number)
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
-def _issuer_ok(digits: str) -> bool:
-    """- 62 (UnionPay), 4, 51-55, 2221-2720, 34/37, 35."""
-    if digits.startswith(("62", "4", "34", "37", "35")):
-        return True
-    return 51 <= int(digits[:2]) <= 55 or 2221 <= int(digits[:4]) <= 2720
-
-
-def _valid_credit_code(code: str) -> bool:
-    """- GB 32100 unified social credit code check character (digits-only codes here)."""
-    total = sum(
-        _USCC_CHARS.index(char) * weight for char, weight in zip(code, _USCC_WEIGHTS, strict=False)
-    )
-    return _USCC_CHARS[(31 - total % 31) % 31] == code[17]
-
-
-def _valid_card(digits: str) -> bool:
-    """- 16-19 digits, issuer prefix, Luhn.
-    - 18 digits that look like an ID (a birth date in place) or are a valid credit code
-      are not cards: IDs are reported as IDs, and social-organisation codes start 51-53."""
-    if not (16 <= len(digits) <= 19 and _issuer_ok(digits) and _luhn_ok(digits)):
-        return False
-    if len(digits) == 18:
-        return not (_plausible_birth_date(digits) or _valid_credit_code(digits))
-    return True
-
-
-# --- finders -------------------------------------------------------------------------------
-
-
-def _mask_id(number: str) -> str:
-    return number[:2] + "*" * 13 + number[-3:]
-
-
-def _mask_mobile(digits: str) -> str:
-    return digits[:3] + "****" + digits[-4:]
-
-
-def _mask_card(digits: str) -> str:
-    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
-
-
-def _ids(text: str) -> Iterator[_Match]:
-    for found in _ID_RE.finditer(text):
-        number = found.group()
-        if _valid_id(number):
-            yield _Match(Kind.ID_CARD, found.start(), found.end(), number, _mask_id(number))
-
-
-def _mobiles(text: str) -> Iterator[_Match]:
-    for found in _MOBILE_RE.finditer(text):
-        digits = re.sub(r"[- ]", "", found.group("num"))
-        start, end = found.span("num")
-        yield _Match(Kind.MOBILE, start, end, digits, _mask_mobile(digits))
-
-
-def _card_at(found: re.Match[str]) -> _Match | None:
-    """- Grouped numbers with a short tail: if the whole fails, try the first four groups
-    (the tail may be an unrelated number that happens to follow)."""
-    raw = found.group()
-    candidates = [raw, raw[:19]] if " " in raw and len(raw) > 19 else [raw]
-    for candidate in candidates:
-        digits = candidate.replace(" ", "")
-        if _valid_card(digits):
-            end = found.start() + len(candidate)
-            return _Match(Kind.BANK_CARD, found.start(), end, digits, _mask_card(digits))
-    return None
-
-
-def _cards(text: str) -> Iterator[_Match]:
-    # A rejected grouped candidate may hide a real card starting one group later, so the
-    # search resumes just after a rejected start rather than after the whole match.
-    position = 0
-    while found := _CARD_RE.search(text, position):
-        match = _card_at(found)
-        if match is None:
-            position = found.start() + 1
-            continue
-        yield match
-        position = match.end
-
 
 def _matches(text: str) -> list[_Match]:
-    """- IDs first, then cards, then mobiles; a later kind never overlaps an earlier hit."""
-    probe = text.translate(_HALF_WIDTH)
-    taken: set[int] = set()
-    accepted: list[_Match] = []
-    for finder in (_ids, _cards, _mobiles):
-        for match in finder(probe):
-            span = range(match.start, match.end)
-            if not taken.intersection(span):
-                taken.update(span)
-                accepted.append(match)
-    return sorted(accepted, key=lambda match: match.start)
+    return find_matches(text.translate(_HALF_WIDTH))
 
 
 def _apply(text: str, matches: list[_Match]) -> tuple[str, list[tuple[int, int]]]:
@@ -254,7 +122,9 @@ def _context(masked: str, span: tuple[int, int], width: int = 10) -> str:
 def find_numbers(text: str, place: str) -> list[Hit]:
     """Every personal number in plain text, in order.
 
-    - ID: 18 chars, GB 11643 checksum, plausible birth date.
+    - ID: 18 chars, GB 11643 checksum, plausible birth date; or a wrong check character
+      with a province, a birth date not after today and no credit code (`check_digit_ok`
+      False).
     - Mobile: 11 digits 1[3-9]…, or 3-4-4 with single spaces or hyphens; +86 allowed.
     - Bank card: 16-19 digits (or groups of four), issuer prefix, Luhn-valid, not an ID.
     - `context` is cut from the fully masked text, so no number in it is raw; `place` is
@@ -266,7 +136,14 @@ def find_numbers(text: str, place: str) -> list[Hit]:
     masked, spans = _apply(text, matches)
     label = mask_text(place)
     return [
-        Hit(match.kind, match.value, match.masked, label, _context(masked, span))
+        Hit(
+            match.kind,
+            match.value,
+            match.masked,
+            label,
+            _context(masked, span),
+            match.check_digit_ok,
+        )  # fmt: skip
         for match, span in zip(matches, spans, strict=True)
     ]
 
@@ -342,17 +219,11 @@ def mask_html(markup: str) -> str:
 
 # --- HTML: showing where the numbers are ---------------------------------------------------
 
-KIND_NAMES = {
-    Kind.ID_CARD: gettext_lazy("ID card number"),
-    Kind.MOBILE: gettext_lazy("Mobile number"),
-    Kind.BANK_CARD: gettext_lazy("Bank card number"),
-}
-
 
 def _marked(match: _Match) -> str:
     # The kind is text, not an aria-label: a screen reader reads it (a <mark> alone is
     # rarely announced), and a sighted clerk sees it too.
-    kind = escape(KIND_NAMES[match.kind])
+    kind = escape(_label(match.kind, match.check_digit_ok))
     return f'<mark class="pii-hit"><span class="pii-hit-kind">{kind}</span>{match.masked}</mark>'
 
 

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from catalog.models import CatalogNode
+
 from .models import Attachment, Notice
 from .staff import get_notice_for
 from .views import attachment_response, detail_context, with_detail_flags
@@ -82,6 +84,13 @@ def banner(notice: Notice, now) -> dict:
     """What the banner says: public now, public from a set time, or not public (why)."""
     if notice.is_published(now):
         return {"public": True, "public_url": notice.get_absolute_url()}
+    if notice.is_public_at(None) and notice.posting_has_ended(now):
+        return {
+            "public": False,
+            "posting_ended": True,
+            "posting_gone": notice.catalog_node.after_posting_mode()
+            == CatalogNode.AfterPosting.WITHDRAWN,
+        }
     return {
         "public": False,
         "scheduled_at": notice.published_at if notice.is_scheduled(now) else None,

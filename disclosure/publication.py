@@ -12,6 +12,8 @@
   and per-version data are rebuilt. A shell data fix calls it too.
 - `next_scheduled_publication(now)`: watched by portal.public, so a notice published "at
   a later time" appears on cached pages on time without a job.
+- `next_posting_end(now)`: watched the same way, so a 公示 whose posting period is over
+  leaves cached pages, lists, counts and feeds at that moment (models/posting.py).
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from portal.scope import get_scope
 
 from .models import Notice, NoticeQuerySet
 from .models.notices import public_q, public_sql
+from .models.posting import end_of_day, office_date
 from .search.index import index_notice
 
 __all__ = [
+    "next_posting_end",
     "next_scheduled_publication",
     "public_notices",
     "public_q",
@@ -61,3 +65,11 @@ def next_scheduled_publication(now: datetime) -> datetime | None:
     """The earliest publish time still ahead of `now`, if any."""
     upcoming = Notice.objects.filter(public_q(None), published_at__gt=now)
     return upcoming.aggregate(first=Min("published_at"))["first"]
+
+
+def next_posting_end(now: datetime) -> datetime | None:
+    """The first moment after `now` at which a public 公示's posting period is over: the
+    end of the earliest `posting_ends_on` still to come (Beijing time)."""
+    running = Notice.objects.filter(public_q(None), posting_ends_on__gte=office_date(now))
+    last_day = running.aggregate(first=Min("posting_ends_on"))["first"]
+    return end_of_day(last_day) if last_day else None

@@ -195,13 +195,6 @@ def buttons(notice: Notice, actions: list[str]) -> list[Button]:
     return shown
 
 
-KIND_LABELS = {
-    pii.Kind.ID_CARD: gettext_lazy("ID card number"),
-    pii.Kind.MOBILE: gettext_lazy("Mobile number"),
-    pii.Kind.BANK_CARD: gettext_lazy("Bank card number"),
-}
-
-
 def change_url(notice: Notice) -> str:
     return reverse("admin:disclosure_notice_change", args=[notice.pk])
 
@@ -242,7 +235,7 @@ def run_action(request: HttpRequest, notice: Notice, action: str, data) -> HttpR
         getattr(notice, method)(request.user, **form.cleaned_data)
     except PersonalDataFound as found:
         context |= {
-            "hits": [(hit, KIND_LABELS[hit.kind]) for hit in found.hits],
+            "hits": [(hit, hit.label) for hit in found.hits],  # says when a check digit is wrong
             "pii_highlighted_body": pii.highlight_numbers_in_html(notice.body),
             "error": str(found),
             "can_mask": can_edit(request.user, notice),

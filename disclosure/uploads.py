@@ -9,6 +9,10 @@ store and how to label it. The rules follow security.md §1.5 (ASVS 5.2.x, 5.3.2
   while reading, because Django itself has no per-file cap;
 * docx/xlsx/ofd are zips, so member count, unpacked size and compression ratio are
   checked before anything (such as the PII scan) unpacks them;
+* no macros: a .docm/.xlsm renamed .docx/.xlsx (a VBA project, a macroEnabled content
+  type, ActiveX controls, Excel 4.0 macro sheets) and a .doc/.xls holding a VBA
+  project or an Excel 4.0 macro sheet are refused, since residents download these
+  files from a government site; so are password-protected files, which nobody can scan;
 * images are decoded and re-encoded, which drops polyglot payloads appended to
   the file and EXIF (GPS) metadata, after a pixel cap checked before decoding;
 * the user's file name is only ever a display label (files are stored under a
@@ -26,6 +30,7 @@ import re
 import struct
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +41,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from . import office_macros
 
 # Canonical extension -> MIME type. The order is the order shown to users.
 CONTENT_TYPES: dict[str, str] = {
@@ -258,18 +265,28 @@ def _sniff_ole(data: bytes) -> str | None:
     # Always a BytesIO: olefile treats a short bytes argument as a *path* to open.
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            found = [kind for stream, kind in _OLE_MARKERS if ole.exists(stream)]
+            found = [(stream, kind) for stream, kind in _OLE_MARKERS if ole.exists(stream)]
             encrypted = ole.exists(_OLE_ENCRYPTED_STREAM)
+            macros = False
+            if found:
+                stream, kind = found[0]
+                macros = office_macros.ole_has_vba(ole)
+                body = ole.openstream(stream)
+                if kind == "xls":
+                    macro_sheet, encrypted = office_macros.scan_workbook_globals(body.read())
+                    macros = macros or macro_sheet
+                else:
+                    encrypted = office_macros.word_encrypted(body.read(12))
     except _DECODE_ERRORS as exc:
         raise _damaged() from exc
-    if found:
-        return found[0]
+    if macros:
+        raise _macros()
     if encrypted:
         raise ValidationError(
             _("The document is password-protected. Remove the password and upload it again."),
             code="encrypted",
         )
-    return None
+    return found[0][1] if found else None
 
 
 def _sniff_zip(data: bytes) -> str | None:
@@ -277,14 +294,17 @@ def _sniff_zip(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, *_DECODE_ERRORS) as exc:
+            _check_zip_limits(members)
+            names = {member.filename for member in members}
+            kind = next((kind for part, kind in _ZIP_MARKERS if part in names), None)
+            if kind is not None and office_macros.zip_has_macros(archive, members):
+                raise _macros()
+    except office_macros.PartTooLarge as exc:
+        raise _zip_bomb() from exc
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, *_DECODE_ERRORS) as exc:
+        # NotImplementedError: a compression method zipfile lacks, which Office lacks too.
         raise _damaged() from exc
-    _check_zip_limits(members)
-    names = {member.filename for member in members}
-    for part, kind in _ZIP_MARKERS:
-        if part in names:
-            return kind
-    return None
+    return kind
 
 
 def _declared_zip_members(data: bytes) -> int | None:
@@ -437,6 +457,17 @@ def _zip_bomb() -> ValidationError:
             "cannot be accepted. Save it again from the original program and retry."
         ),
         code="unpacked_too_large",
+    )
+
+
+def _macros() -> ValidationError:
+    return ValidationError(
+        _(
+            "The file contains macros or ActiveX controls (program code that runs when it is "
+            "opened), so it cannot be accepted. Save it again without macros, for example as "
+            "a Word document (*.docx), an Excel workbook (*.xlsx) or a PDF, and upload that."
+        ),
+        code="macros",
     )
 
 

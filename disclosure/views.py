@@ -15,6 +15,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from catalog.models import CatalogNode
+from portal.downloads import file_download
 from portal.public import remember
 from portal.qr import qr_svg
 from portal.scope import get_scope
@@ -175,12 +177,45 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = with_detail_flags(scope.filter_notices(public)).filter(pk=pk).order_by()[:1]
     notice = notice[0] if notice else None
     if notice is None:
-        return withdrawn_or_404(request, pk)
+        return posting_ended(request, pk, now) or withdrawn_or_404(request, pk)
     record_view(notice.pk)
     context = detail_context(request, notice, now)
     response = render(request, "disclosure/notice_detail.html", context)
     response.count_view = notice.pk  # counted again by the page cache on each hit
     return response
+
+
+def posting_ended(request: HttpRequest, pk: int, now) -> HttpResponse | None:
+    """A 公示 whose posting period is over keeps only what may stay public long term, as
+    its catalog node says (CatalogNode.after_posting): a summary page (title, organisation,
+    dates; never the body, the list or its files), or a 410 like a withdrawn notice that
+    names nothing of it. None when `pk` is no such 公示."""
+    ended = (
+        get_scope(request)
+        .filter_notices(Notice.objects.posting_ended(now))
+        .select_related("organization", "catalog_node")
+        .only(*POSTING_SUMMARY_FIELDS)
+        .filter(pk=pk)
+        .first()
+    )
+    if ended is None:
+        return None
+    gone = ended.catalog_node.after_posting_mode() == CatalogNode.AfterPosting.WITHDRAWN
+    return render(
+        request,
+        "disclosure/notice_posting_ended.html",
+        {"notice": ended, "gone": gone},
+        status=410 if gone else 200,
+    )
+
+
+# All an ended 公示's page reads: what may stay public long term, nothing else loaded.
+POSTING_SUMMARY_FIELDS = (
+    "id", "title", "kind", "index_number", "published_at", "posting_working_days",
+    "posting_ends_on", "organization", "catalog_node", "organization__name",
+    "catalog_node__name", "catalog_node__path", "catalog_node__parent_id",
+    "catalog_node__after_posting", "revision_of_id",
+)  # fmt: skip
 
 
 def withdrawn_or_404(request: HttpRequest, pk: int) -> HttpResponse:
@@ -234,13 +269,10 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 def attachment_response(attachment: Attachment) -> FileResponse:
     """The download of one attachment with the headers that keep it a download: the
-    public one above and the staff one (disclosure.preview) send the same."""
-    response = FileResponse(
+    public one above and the staff one (disclosure.preview) send the same, those of every
+    file the portal serves (portal.downloads)."""
+    return file_download(
         attachment.file.open("rb"),
-        as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

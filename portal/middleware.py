@@ -11,10 +11,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from asgiref.local import Local
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, set_script_prefix
 
 SCOPE_PREFIX = re.compile(r"^/org/(?P<slug>[-a-zA-Z0-9_]+)(?P<rest>/.*)$")
+
+# The script prefix as the server gave it (SCRIPT_NAME / FORCE_SCRIPT_NAME), while a
+# scoped request has /org/<slug>/ added to the live one. Per thread and per task, as
+# Django keeps the script prefix itself.
+_site_root = Local()
+
+
+def site_root_prefix() -> str:
+    """Where the portal itself is mounted ("/" or "/county/town/"), without an
+    organisation's scope: what is served once for the whole site (static files) lives
+    there, not under /org/<slug>/."""
+    return getattr(_site_root, "prefix", None) or get_script_prefix()
 
 
 class OrganizationScopeMiddleware:
@@ -28,6 +42,7 @@ class OrganizationScopeMiddleware:
             request.scope_slug = match["slug"]
             request.path_info = match["rest"]
             prefix = get_script_prefix()
+            _site_root.prefix = prefix
             set_script_prefix(f"{prefix}org/{match['slug']}/")
             try:
                 return self.get_response(request)
@@ -36,4 +51,5 @@ class OrganizationScopeMiddleware:
                 # this request (a test, the next request on a reused thread
                 # before its handler resets it) builds scoped URLs by accident.
                 set_script_prefix(prefix)
+                _site_root.prefix = None
         return self.get_response(request)

@@ -12,7 +12,8 @@ Rules (条例 arts. 30, 32, 33; regulation.md §1.6 and §7 items 1–8):
   known: `due` is None and `paused_open` is True.
 - A year that is not in CalendarYear is never guessed: `due` is None and `missing_years`
   names it, so the office is asked to enter it. Only the years the count walks through
-  are needed.
+  are needed. A step limited by such a deadline is allowed, not refused: `has_passed`
+  says None ("not known"), never True.
 
 Nothing is cached between calls: each call reads the calendar through its own `Calendar`,
 one query for the list of years and one per year walked, so an edit in the admin counts at
@@ -112,6 +113,13 @@ class Deadline:
     missing_years: list[int] = field(default_factory=list)
     paused_open: bool = False
     from_next_day: bool = True
+
+    def has_passed(self, today: date) -> bool | None:
+        """Whether `today` is after the due date; None while the date cannot be known (a
+        year without a calendar, an open pause), so that no step is refused on a guess."""
+        if self.due is None:
+            return None
+        return today > self.due
 
     def explain(self) -> list[str]:
         """How the deadline was computed, one line per step, in the active language."""

@@ -18,10 +18,11 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(autouse=True)
 def _static_without_manifest(settings):
-    """Static files are found by the finders, so tests need no collectstatic."""
+    """Static files are found by the finders, so tests need no collectstatic (the
+    storage production uses, without its manifest)."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": {"BACKEND": "portal.static_storage.PrefixedStaticFilesStorage"},
     }
 
 

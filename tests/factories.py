@@ -45,6 +45,14 @@ def notice(
       must hold for every row, also for those the workflow never writes (a "published"
       notice disclosed only on application).
     """
+    # What submission requires (disclosure.models.workflow.REQUIRED_TO_SUBMIT): 生成日期 for
+    # every notice; 文号 and 成文日期 for a 文件 (the default kind).
+    fields.setdefault(
+        "formed_date", fields.get("written_date") or timezone.localdate() - timedelta(days=1)
+    )
+    if fields.get("kind", Notice.Kind.DOCUMENT) == Notice.Kind.DOCUMENT:
+        fields.setdefault("document_number", "青政发〔2026〕1号")
+        fields.setdefault("written_date", fields["formed_date"])
     obj = Notice(
         title=title,
         summary=fields.pop("summary", "摘要"),

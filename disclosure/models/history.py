@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import IndexSequence
+from portal.workdays import Calendar
 
 from .events import NoticeEvent
 from .workflow import GUARDS, InvalidTransition, content_hash_of
@@ -53,15 +54,22 @@ class BackdatedHistory:
     - The notice's fields are set as the transition sets them; nothing is saved.
     - `attachments`: (sha256, original name) pairs for a notice whose attachments are
       not saved yet; otherwise every event hashes `notice.content_hash()`.
+    - `calendar`: the working-day calendar to count a 公示's posting end on (a bulk load
+      shares one, which reads each year once); a fresh one otherwise.
     """
 
     def __init__(
-        self, notice: Notice, *, attachments: Iterable[tuple[str, str]] | None = None
+        self,
+        notice: Notice,
+        *,
+        attachments: Iterable[tuple[str, str]] | None = None,
+        calendar: Calendar | None = None,
     ) -> None:
         if notice.pk is None:
             raise ValueError("Save the notice (or give it its id) before replaying its history.")
         self.notice = notice
         self.attachments = None if attachments is None else [tuple(a) for a in attachments]
+        self.calendar = calendar  # the working-day calendar a 公示's end is counted on
         self.events: list[NoticeEvent] = []
         self._last: datetime | None = None
         self._approved_by: set[int] = set()  # this round's reviewers
@@ -87,6 +95,7 @@ class BackdatedHistory:
         n.review_chain, n.review_step, n.review_role = chain, 0, chain[0]
         n.submitted_by, n.submitted_at = by, when
         n.confidentiality_reviewed_by = n.confidentiality_reviewed_at = None
+        n.posting_working_days = n.posting_period()
         self._approved_by = set()
         return self._record(by, "submitted", old, when, step=0, role=chain[0],
                             pii_override_reason=pii_override_reason.strip())  # fmt: skip
@@ -156,6 +165,7 @@ class BackdatedHistory:
                 organization=n.organization, year=timezone.localtime(at).year
             )
         n.status, n.published_at = n.Status.PUBLISHED, at
+        n.set_posting_end(self.calendar)
         return self._record(by, "scheduled" if at > when else "published", old, when,
                             role="publisher")  # fmt: skip
 
@@ -233,10 +243,13 @@ class NoticeHistory:
     NoticeWorkflow): the demo, the bench generator and the tests' factories use it."""
 
     def backdated(
-        self, *, attachments: Iterable[tuple[str, str]] | None = None
+        self,
+        *,
+        attachments: Iterable[tuple[str, str]] | None = None,
+        calendar: Calendar | None = None,
     ) -> BackdatedHistory:
         """This notice's workflow, replayed at past times: see `BackdatedHistory`."""
-        return BackdatedHistory(self, attachments=attachments)  # type: ignore[arg-type]
+        return BackdatedHistory(self, attachments=attachments, calendar=calendar)  # type: ignore[arg-type]
 
     @classmethod
     def number_in_bulk(cls, notices: Iterable[Notice]) -> None:

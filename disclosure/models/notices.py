@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -16,6 +17,7 @@ from catalog.models import CatalogNode, Organization
 
 from ..sanitize import sanitize_html
 from .history import NoticeHistory
+from .posting import NoticePosting, office_date
 from .workflow import NoticeWorkflow
 
 # The year the 条例 came into force: no notice of the portal is published before it.
@@ -32,19 +34,37 @@ FIRST_YEAR = 2008
 
 def public_q(now: datetime | None) -> Q:
     """What the public may see at `now`: published, proactively disclosed, not a revision,
-    and its publish time reached.
+    its publish time reached, and not a 公示 whose posting period is over.
 
     - A future publish time is derived here, not by a job: the notice appears by itself
       once `published_at <= now`.
+    - A 公示 leaves by itself too, at the end of `posting_ends_on` (Beijing time): the
+      posting period (posting.py; an end only estimated leaves it empty, so it stays).
     - A revision is never a notice of its own: once published, its content lives on the
       notice it revised.
     - `now=None`: public now or from a set time on (what the search index holds, so that a
-      scheduled notice is found from its time on without being indexed again).
+      scheduled notice is found from its time on without being indexed again; an ended
+      posting stays indexed and is filtered at query time, as search applies
+      `public_sql(now)`).
     """
-    rule = Q(status="published", disclosure_mode="proactive", revision_of__isnull=True)
     if now is None:
-        return rule & Q(published_at__isnull=False)
-    return rule & Q(published_at__lte=now)
+        return _PUBLISHED & Q(published_at__isnull=False)
+    return _PUBLISHED & Q(published_at__lte=now) & posting_running_q(now)
+
+
+_PUBLISHED = Q(status="published", disclosure_mode="proactive", revision_of__isnull=True)
+
+
+def posting_running_q(now: datetime) -> Q:
+    """Not a posting that is over at `now`: no end (not a 公示, or its end only estimated),
+    or an end today or later (the office's day)."""
+    return Q(posting_ends_on__isnull=True) | Q(posting_ends_on__gte=office_date(now))
+
+
+def posting_ended_q(now: datetime) -> Q:
+    """Public at `now` but for its posting period, which is over: the 公示 whose page is
+    reduced (or gone) by its catalog node's `after_posting`."""
+    return _PUBLISHED & Q(published_at__lte=now) & Q(posting_ends_on__lt=office_date(now))
 
 
 def public_sql(now: datetime) -> tuple[str, list]:
@@ -60,6 +80,10 @@ class NoticeQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None) -> NoticeQuerySet:
         """What the public may see now (or at `now`): `public_q`."""
         return self.filter(public_q(now or timezone.now()))
+
+    def posting_ended(self, now: datetime | None = None) -> NoticeQuerySet:
+        """公示 public but for their posting period, over at `now`: `posting_ended_q`."""
+        return self.filter(posting_ended_q(now or timezone.now()))
 
     def withdrawn(self) -> NoticeQuerySet:
         """Withdrawn after having been public: their pages answer 410 with the reason."""
@@ -110,7 +134,7 @@ class NoticeQuerySet(models.QuerySet):
         )
 
 
-class Notice(NoticeWorkflow, NoticeHistory, models.Model):
+class Notice(NoticeWorkflow, NoticeHistory, NoticePosting, models.Model):
     """One disclosed item: a document, a list, a result, a table."""
 
     class Status(models.TextChoices):
@@ -151,7 +175,7 @@ class Notice(NoticeWorkflow, NoticeHistory, models.Model):
     CONTENT_FIELDS = (
         "title", "summary", "body", "kind", "catalog_node_id", "document_number",
         "written_date", "formed_date", "validity", "validity_changed_on", "superseded_by_id",
-        "interprets_id", "posting_ends_on",
+        "interprets_id", "posting_working_days",
     )  # fmt: skip
 
     title = models.CharField(_("title"), max_length=200)
@@ -229,11 +253,34 @@ class Notice(NoticeWorkflow, NoticeHistory, models.Model):
         db_index=False,  # a partial index below
         help_text=_("For an interpretation: the policy document it explains."),
     )
+    # The posting period of a 公示 (posting.py): its length is content, its end is derived
+    # when it is published.
+    posting_working_days = models.PositiveSmallIntegerField(
+        _("posting period (working days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(250)],
+        help_text=_(
+            "For 公示: working days it stays public, from the day after publication. Empty: "
+            "the catalog node's period, fixed when you submit."
+        ),
+    )
     posting_ends_on = models.DateField(
         _("posting ends on"),
         null=True,
         blank=True,
-        help_text=_("For 公示: the last day of posting."),
+        editable=False,
+        help_text=_("For 公示: the last day of posting, counted in working days when published."),
+    )
+    posting_end_estimate = models.DateField(
+        _("estimated end of posting"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Counted Monday to Friday where a year's working-day calendar is missing: the "
+            "notice stays public until the calendar is entered and gives the real end."
+        ),
     )
     views = models.PositiveIntegerField(_("views"), default=0, editable=False)
 
@@ -289,16 +336,33 @@ class Notice(NoticeWorkflow, NoticeHistory, models.Model):
         indexes = [
             # The public lists: newest first, by catalog node or organisation. `revision_of`
             # is in the public rule (IS NULL), so the list and its count read only this index.
+            # `posting_ends_on` is in the public rule too, compared with the day at query
+            # time (no index can hold that answer): the last column of each, so the rule is
+            # still read from the index alone.
             models.Index(
-                fields=["status", "disclosure_mode", "revision_of", "published_at", "id"],
-                name="notice_public_list",
+                fields=[
+                    "status",
+                    "disclosure_mode",
+                    "revision_of",
+                    "published_at",
+                    "id",
+                    "posting_ends_on",
+                ],
+                name="notice_public_list_posting",
             ),
             # Per node and per organisation, the public rule inside the index: a node's list
             # reads it newest first, and the catalog's counts (site-wide, or for one
             # township's organisations) read nothing else.
             models.Index(
-                fields=["catalog_node", "status", "disclosure_mode", "revision_of", "published_at"],
-                name="notice_node_public",
+                fields=[
+                    "catalog_node",
+                    "status",
+                    "disclosure_mode",
+                    "revision_of",
+                    "published_at",
+                    "posting_ends_on",
+                ],
+                name="notice_node_public_posting",
             ),
             models.Index(
                 fields=[
@@ -308,8 +372,9 @@ class Notice(NoticeWorkflow, NoticeHistory, models.Model):
                     "revision_of",
                     "published_at",
                     "catalog_node",
+                    "posting_ends_on",
                 ],
-                name="notice_org_public",
+                name="notice_org_public_posting",
             ),
             # The staff to-do lists: what waits for which role, per organisation.
             models.Index(fields=["status", "review_role", "organization"], name="notice_queue"),
@@ -382,7 +447,7 @@ class Notice(NoticeWorkflow, NoticeHistory, models.Model):
             and self.disclosure_mode == self.Mode.PROACTIVE
             and self.revision_of_id is None
             and self.published_at is not None
-            and (now is None or self.published_at <= now)
+            and (now is None or (self.published_at <= now and not self.posting_has_ended(now)))
         )
 
     is_published.boolean = True  # type: ignore[attr-defined]
@@ -412,6 +477,10 @@ class Notice(NoticeWorkflow, NoticeHistory, models.Model):
             errors["interprets"] = _("A notice cannot interpret itself.")
         if self.kind == self.Kind.INTERPRETATION and not self.interprets_id:
             errors["interprets"] = _("An interpretation must name the policy document it explains.")
+        if self.posting_working_days and not self.is_posting():
+            errors["posting_working_days"] = _(
+                "Only a 公示 has a posting period: leave it empty, or choose the kind 公示."
+            )
         if errors:
             raise ValidationError(errors)
 

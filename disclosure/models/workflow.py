@@ -50,6 +50,7 @@ from catalog.models import IndexSequence
 
 from .. import pii
 from .events import NoticeEvent
+from .posting import POSTING_END_FIELDS
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -97,6 +98,10 @@ class Guard(NamedTuple):
     - `sources`: the states it leaves from. Else `InvalidTransition`.
     - `refuse_when`: (predicate, refusal, message): refused with that refusal when the
       predicate holds (whose turn it is, four eyes).
+    - `requires`: what the notice itself must carry, each a method of the notice that
+      says what is missing (a message) or None. Asked by the transition under its lock
+      (`InvalidTransition`, 409), not by `refusal`: the button stays, and pressing it
+      says what to fill in (the change form says it beside each field, NoticeForm).
 
     Predicates are named functions `(user, notice) -> bool` of disclosure.permissions:
     named, not imported, because that module imports this model.
@@ -105,6 +110,20 @@ class Guard(NamedTuple):
     may: str
     sources: tuple[str, ...]
     refuse_when: tuple[tuple[str, type[Exception], str], ...] = ()
+    requires: tuple[str, ...] = ()
+
+
+# What every notice must carry to be submitted, by kind (None: every kind). The law's
+# catalog entry (条例 art. 12; regulation.md §1.5 and §7 item 28): every item has its
+# 内容概述 and 生成日期 (the formed date, which also starts the 20-working-day clock); a
+# document (文件: 规范性文件 and every other 公文) also its 文号 and 成文日期. 有效性 always
+# has a value (in force unless changed); 索引号, 发布机构 and 发布日期 come with publication.
+REQUIRED_TO_SUBMIT: tuple[tuple[str, tuple[str, ...] | None], ...] = (
+    ("summary", None),
+    ("formed_date", None),
+    ("document_number", ("document",)),
+    ("written_date", ("document",)),
+)
 
 
 _WAITING = gettext_lazy("This step is waiting for another reviewer.")
@@ -113,7 +132,10 @@ _WAITING = gettext_lazy("This step is waiting for another reviewer.")
 # admin offers a button exactly where it passes. In the order the buttons appear:
 # the step forward first, sending back after it.
 GUARDS: dict[str, Guard] = {
-    "submit": Guard("can_write", ("draft", "returned")),
+    "submit": Guard("can_write", ("draft", "returned"), requires=(
+        "lacks_disclosure_reason", "lacks_interpreted_document", "lacks_metadata",
+        "lacks_posting_period",
+    )),
     "approve": Guard("can_review", ("submitted",), refuse_when=(
         ("waits_for_another", InvalidTransition, _WAITING),
         ("is_own_submission", PermissionDenied,
@@ -231,13 +253,15 @@ class NoticeWorkflow:
         """Send a draft (or a returned notice) into its review chain.
 
         - Only a clerk of the notice's organisation submits.
-        - The chain is the catalog node's at this moment, fixed for this round.
+        - The chain is the catalog node's at this moment, fixed for this round; so is a
+          公示's posting period, unless it has its own.
+        - What its kind must carry (GUARDS["submit"].requires) is refused when missing.
         - Unmasked personal numbers block it, unless a reason is given (audited).
         """
         with transaction.atomic():
             notice = self._locked()
             notice._guard("submit", by)
-            notice._check_complete()
+            notice._require("submit")
             hits = notice.personal_numbers()
             if hits and not pii_override_reason.strip():
                 raise PersonalDataFound(hits)
@@ -247,9 +271,12 @@ class NoticeWorkflow:
             notice.review_chain, notice.review_step, notice.review_role = chain, 0, chain[0]
             notice.submitted_by, notice.submitted_at = by, timezone.now()
             notice.confidentiality_reviewed_by = notice.confidentiality_reviewed_at = None
+            # A 公示's period, like the chain, is the node's at this moment unless it has its
+            # own: the reviewers approve a number of days, not a default that may change.
+            notice.posting_working_days = notice.posting_period()
             notice.save(update_fields=[*_REVIEW_FIELDS, "submitted_by", "submitted_at",
                                        "confidentiality_reviewed_by", "confidentiality_reviewed_at",
-                                       "updated_at"])  # fmt: skip
+                                       "posting_working_days", "updated_at"])  # fmt: skip
             notice._record(by, "submitted", old, step=0, role=chain[0],
                            pii_override_reason=pii_override_reason.strip())  # fmt: skip
         self._sync(notice)
@@ -313,6 +340,7 @@ class NoticeWorkflow:
         - Only proactively disclosed notices are ever published.
         - The index number is taken under the same lock, and never reused.
         - A revision is published at once and replaces its original's content.
+        - A 公示's posting end is counted from the publication day (posting.py).
         """
         from ..publication import publication_changed  # built on this model (module docstring)
 
@@ -331,7 +359,9 @@ class NoticeWorkflow:
                         organization=notice.organization, year=timezone.localtime(at).year
                     )
                 notice.status, notice.published_at = notice.Status.PUBLISHED, at
-                notice.save(update_fields=["status", "published_at", "index_number", "updated_at"])
+                notice.set_posting_end()  # a 公示's last day, from the publication day
+                notice.save(update_fields=["status", "published_at", "index_number",
+                                           *POSTING_END_FIELDS, "updated_at"])  # fmt: skip
                 notice._record(by, "scheduled" if at > now else "published", old, role="publisher")
                 publication_changed(notice)  # same transaction: found exactly when public
         self._sync(notice)
@@ -378,15 +408,52 @@ class NoticeWorkflow:
 
     # --- checks and the revision's publication ------------------------------------
 
-    def _check_complete(self) -> None:
+    def lacking(self, action: str) -> str | None:
+        """What the notice itself still lacks for `action` (its guard's `requires`), said
+        as the transition refuses it; None when nothing is missing."""
+        for name in GUARDS[action].requires:
+            message = getattr(self, name)()
+            if message:
+                return message
+        return None
+
+    def _require(self, action: str) -> None:
+        message = self.lacking(action)
+        if message:
+            raise InvalidTransition(message)
+
+    def lacks_disclosure_reason(self) -> str | None:
         if self.disclosure_mode != self.Mode.PROACTIVE and not self.non_disclosure_reason:
-            raise InvalidTransition(
-                _("Give the legal reason why this notice is not proactively disclosed.")
-            )
+            return _("Give the legal reason why this notice is not proactively disclosed.")
+        return None
+
+    def lacks_interpreted_document(self) -> str | None:
         if self.kind == self.Kind.INTERPRETATION and not self.interprets_id:
-            raise InvalidTransition(
-                _("An interpretation must name the policy document it explains.")
+            return _("An interpretation must name the policy document it explains.")
+        return None
+
+    def missing_metadata(self) -> list[str]:
+        """The names of the REQUIRED_TO_SUBMIT fields this notice's kind needs and lacks."""
+        return [
+            name
+            for name, kinds in REQUIRED_TO_SUBMIT
+            if (kinds is None or self.kind in kinds) and not _filled(getattr(self, name))
+        ]
+
+    def lacks_metadata(self) -> str | None:
+        missing = self.missing_metadata()
+        if not missing:
+            return None
+        names = "、".join(str(self._meta.get_field(name).verbose_name) for name in missing)
+        return _("Fill in before submitting: %(fields)s.") % {"fields": names}
+
+    def lacks_posting_period(self) -> str | None:
+        if self.is_posting() and not self.posting_period():
+            return _(
+                "A 公示 needs its posting period: fill in the posting period (working days), "
+                "or ask the office to set one for its catalog node."
             )
+        return None
 
     def _check_publishable(self, at: datetime, now: datetime) -> None:
         if self.disclosure_mode != self.Mode.PROACTIVE:
@@ -405,6 +472,8 @@ class NoticeWorkflow:
         old_original_status = original.status
         original._expect(original.Status.PUBLISHED)
         _copy_content(self, original)
+        # Its period may have changed (or its kind): counted again from the original's day.
+        original.set_posting_end()
         original.confidentiality_reviewed_by = self.confidentiality_reviewed_by
         original.confidentiality_reviewed_at = self.confidentiality_reviewed_at
         original.save()
@@ -423,6 +492,10 @@ _REVIEW_FIELDS = ("status", "review_chain", "review_step", "review_role")
 
 
 _CLOSED = ("published", "withdrawn")
+
+
+def _filled(value) -> bool:
+    return value is not None and str(value).strip() != ""
 
 
 def _copy_content(source: Notice, target: Notice, fields: Iterable[str] | None = None) -> None:

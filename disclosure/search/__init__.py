@@ -8,8 +8,12 @@
 - Every search joins the notice table and applies the public rule at that moment, so a
   stale row can never show a non-public notice; a search is two SQL queries, and its work
   is bounded by CANDIDATES, not by the size of the site (`query`).
+- Ranked by the same rules on both databases: the words' text score, the title, the
+  catalog node, recency or a year named in the query (`query.WEIGHTS`); or newest first.
+- A search that finds nothing offers a near query (底保 → 低保, dibao → 低保) that does
+  (`suggest`, with `pinyin`).
 - Fragments are cut and the query's words marked in Python (`highlight`); the page, its
-  form and its facet links are in `view`.
+  form, its order and facet links are in `view`.
 
 The names below are re-exported so callers write `search.search(...)`,
 `search.index_notice(...)`. Constants are copies here: to change one in a test, patch it
@@ -31,6 +35,7 @@ from .query import (
     FacetValue,
     SearchFilters,
     SearchResult,
+    Sort,
     search,
 )
 from .rebuild import rebuild
@@ -57,6 +62,7 @@ __all__ = [
     "SearchFilters",
     "SearchForm",
     "SearchResult",
+    "Sort",
     "_Document",
     "_PostgreSQL",
     "_SQLite",

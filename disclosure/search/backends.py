@@ -3,7 +3,9 @@
 - The index lives in the site's own database (migration 0003): an SQLite FTS5 table ranked
   by bm25(), or a PostgreSQL tsvector with a GIN index ranked by ts_rank_cd().
 - Each backend stores index rows (`store`), loads many of them fast (`bulk_load`, `tidy`)
-  and gives the SQL of a match (`candidates`); no input ever reaches the SQL as syntax.
+  and gives the SQL of a match (`match`, `candidates`) and of a notice's age
+  (`days_since`); no input ever reaches the SQL as syntax. Everything else of the
+  ranking is the same SQL on both (`query`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from django.db import connection
 from .words import QueryWord
 
 TABLE = "disclosure_search"
+# Weight of a match in the title (with the document number), the body (with the
+# summary) and the attachments, alike in bm25() and ts_rank_cd().
+TEXT_WEIGHTS = (10.0, 4.0, 1.0)
 
 
 @dataclass
@@ -39,6 +44,9 @@ class _SQLite:
     """FTS5; each value is quoted as a string, so no input is ever FTS5 syntax."""
 
     key = "rowid"
+    # For a count that stops early: FTS5 reads its matches newest first as cheaply as
+    # oldest first, and the newest are the likeliest to be public still.
+    newest_first = f"ORDER BY {TABLE}.rowid DESC"
 
     def store(self, cursor, documents: list[_Document]) -> None:
         cursor.executemany(
@@ -112,21 +120,30 @@ class _SQLite:
             for table in self.SHADOW_TABLES:
                 cursor.execute(f"ANALYZE {table}")
 
-    def candidates(self, words: list[QueryWord], where: list[str], params: list):
+    def candidates(
+        self, words: list[QueryWord], where: list[str], params: list, *, scored: bool = True
+    ):
         """(id, score) of the newest matches (rowid DESC: FTS5's own order, so it stops at
-        the LIMIT), narrowed by `where` on the index's own columns."""
+        the LIMIT), narrowed by `where` on the index's own columns; score 0 unless
+        `scored` (sorted by time, no score is read)."""
         match_sql, match_params = self.match(words)
         # bm25() is lower for better matches; one weight per column, in the table's order
-        # (the four facet columns, then title, body and attachments). It is computed
-        # only for the rows kept.
+        # (the four facet columns, then title, body and attachments: TEXT_WEIGHTS). It is
+        # computed only for the rows kept.
+        weights = ", ".join(map(str, TEXT_WEIGHTS))
+        score = f"-bm25({TABLE}, 0, 0, 0, 0, {weights})" if scored else "0.0"
         sql = f"""
-            SELECT rowid AS id, -bm25({TABLE}, 0, 0, 0, 0, 10.0, 4.0, 1.0) AS score
+            SELECT rowid AS id, {score} AS score
             FROM {TABLE}
             WHERE {" AND ".join([match_sql, *where])}
             ORDER BY rowid DESC
             LIMIT %s
         """
         return sql, [*match_params, *params]
+
+    def days_since(self, now: str, column: str) -> str:
+        """SQL: the days from `column` (a datetime) to `now` (an SQL value), fractional."""
+        return f"(julianday({now}) - julianday({column}))"
 
     def match(self, words: list[QueryWord]) -> tuple[str, list]:
         def quoted(term: str) -> str:
@@ -147,6 +164,8 @@ class _PostgreSQL:
     plainto_tsquery() per word, which ignores every operator in its input."""
 
     key = "notice_id"
+    # A bitmap scan hands over its matches in table order; sorting them would read all.
+    newest_first = ""
 
     def store(self, cursor, documents: list[_Document]) -> None:
         cursor.executemany(
@@ -187,20 +206,39 @@ class _PostgreSQL:
             params.extend(word.terms())
         return "(" + " && ".join(groups) + ")", params
 
-    def candidates(self, words: list[QueryWord], where: list[str], params: list):
+    def match(self, words: list[QueryWord]) -> tuple[str, list]:
+        query, params = self._query(words)
+        return f"{TABLE}.document @@ {query}", params
+
+    def candidates(
+        self, words: list[QueryWord], where: list[str], params: list, *, scored: bool = True
+    ):
         """(id, score) of the newest matches (notice_id DESC), narrowed by `where` on the
-        index's own columns; ts_rank_cd() is computed only for the rows kept."""
+        index's own columns; ts_rank_cd() is computed only for the rows kept, and only
+        when `scored`."""
         query, query_params = self._query(words)
+        # Weights of D, C, B, A: attachments, body and title, TEXT_WEIGHTS as in bm25().
+        # No normalisation by ts_rank_cd(); instead bm25()'s saturation (k1 = 1.2), so that
+        # a word repeated in a long body weighs, against one in the title, as on SQLite.
+        top = TEXT_WEIGHTS[0]  # ts_rank_cd() takes weights up to 1: scaled back below
+        weights = "{0, " + ", ".join(str(w / top) for w in TEXT_WEIGHTS[::-1]) + "}"
+        rank = f"{top} * ts_rank_cd('{weights}', {TABLE}.document, {query}, 0)" if scored else "0.0"
         sql = f"""
-            SELECT {TABLE}.notice_id AS id, ts_rank_cd({TABLE}.document, {query}) AS score
+            SELECT id, CASE WHEN r > 0 THEN r * 2.2 / (r + 1.2) ELSE 0.0 END AS score
             FROM (
-                SELECT notice_id FROM {TABLE}
-                WHERE {" AND ".join([f"document @@ {query}", *where])}
-                ORDER BY notice_id DESC
-                LIMIT %s
-            ) newest JOIN {TABLE} ON {TABLE}.notice_id = newest.notice_id
+                SELECT {TABLE}.notice_id AS id, {rank} AS r
+                FROM (
+                    SELECT notice_id FROM {TABLE}
+                    WHERE {" AND ".join([f"document @@ {query}", *where])}
+                    ORDER BY notice_id DESC
+                    LIMIT %s
+                ) newest JOIN {TABLE} ON {TABLE}.notice_id = newest.notice_id
+            ) ranked
         """
-        return sql, [*query_params, *query_params, *params]
+        return sql, [*(query_params if scored else []), *query_params, *params]
+
+    def days_since(self, now: str, column: str) -> str:
+        return f"(EXTRACT(EPOCH FROM (CAST({now} AS timestamptz) - {column})) / 86400.0)"
 
 
 def _backend() -> _SQLite | _PostgreSQL:

@@ -3,7 +3,9 @@
 - The query is tidied by the form (a long paste is cut, not refused); an invalid facet
   value in a hand-edited link is ignored.
 - Each facet value links to the same search narrowed to it, keeping every other
-  parameter in its place; the page is never stored in the whole-page cache.
+  parameter in its place (the order, `sort`, too); each order links to the same search
+  so ordered, facets kept; the page is never stored in the whole-page cache.
+- A search that finds nothing offers a near query that does (`suggest.did_you_mean`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from portal.scope import get_scope
 
 from ..models import Notice
 from ..models.notices import FIRST_YEAR
-from .query import RESULT_CAP, SearchFilters, SearchResult, search
+from .query import RESULT_CAP, SearchFilters, SearchResult, Sort, search
+from .suggest import did_you_mean
 from .words import MAX_QUERY_CHARS
 
 # Shown on the empty search page and when nothing is found.
@@ -39,6 +42,7 @@ class SearchForm(forms.Form):
     organization = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     kind = forms.ChoiceField(required=False, choices=Notice.Kind.choices)
     year = forms.IntegerField(required=False, min_value=FIRST_YEAR, max_value=2100)
+    sort = forms.ChoiceField(required=False, choices=Sort.CHOICES)
 
     def clean_q(self) -> str:
         # A long paste is cut, not refused: its first words are what the person meant.
@@ -53,6 +57,10 @@ class SearchForm(forms.Form):
             kind=data.get("kind") or None,
             year=data.get("year"),
         )
+
+    def order(self) -> str:
+        """Sort.RELEVANCE unless a valid other order is asked for."""
+        return self.cleaned_data.get("sort") or Sort.RELEVANCE
 
 
 def _query_string(params: QueryDict, *, drop: Iterable[str] = (), **values: str) -> str:
@@ -78,6 +86,19 @@ def _value_query_strings(params: QueryDict, name: str, values: list[str]) -> lis
     ]
 
 
+def _sort_links(params: QueryDict, sort: str) -> list[dict]:
+    """The same search in each order, facets kept, from its first page; the default order
+    (relevance) without the parameter, so that its links stay as they were."""
+    links = []
+    for value, label in Sort.CHOICES:
+        if value == Sort.RELEVANCE:
+            query = _query_string(params, drop=["sort"])
+        else:
+            query = _query_string(params, sort=value)
+        links.append({"label": label, "url": "?" + query, "current": value == sort})
+    return links
+
+
 def _link_facets(result: SearchResult, params: QueryDict) -> None:
     for facet in result.facets:
         facet.remove_url = "?" + _query_string(params, drop=[facet.name])
@@ -98,23 +119,43 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if query:
         scope = get_scope(request)
         filters = form.filters()
+        sort = form.order()
+        scope_ids = (
+            None if scope.is_site_root or scope.organization is None else scope.organization_ids
+        )
+
+        def remembered(name, compute):
+            return remember(request, name, compute)
+
         result = search(
             query,
-            scope_org_ids=None
-            if scope.is_site_root or scope.organization is None
-            else scope.organization_ids,
+            scope_org_ids=scope_ids,
             filters=filters,
             page=request.GET.get("page"),
-            remember=lambda name, compute: remember(request, name, compute),
+            remember=remembered,
+            sort=sort,
         )
         _link_facets(result, request.GET)
+        suggestion = None
+        if not result.total:
+            suggestion = did_you_mean(
+                query, scope_org_ids=scope_ids, filters=filters, remember=remembered
+            )
         context.update(
             result=result,
             cap=RESULT_CAP,
             query_string=_query_string(request.GET),
             filtered=bool(filters.columns()),
-            unfiltered_url="?" + QueryDict.fromkeys(["q"], query).urlencode(),
+            unfiltered_url="?"
+            + _query_string(
+                QueryDict.fromkeys(["q"], query),
+                **({"sort": sort} if sort != Sort.RELEVANCE else {}),
+            ),
             single_words=[w.word for w in result.words] if len(result.words) > 1 else [],
+            sort=sort,
+            sort_links=_sort_links(request.GET, sort),
+            suggestion=suggestion,
+            suggestion_url="?" + _query_string(request.GET, q=suggestion) if suggestion else "",
         )
     response = render(request, "disclosure/search.html", context)
     # Queries are whatever people type: cached, they would push the catalog pages out of

@@ -106,21 +106,30 @@ class HandlingTests(BaseTestCase):
                             today=self.received)  # fmt: skip
 
     def test_fees_count_the_month_and_unpaid_closes_with_six_two(self) -> None:
+        """Per item, by places in the receipt month (issue 11): self.a, received first, is
+        the applicant's 1st item; the next application its 2nd to 13th; a third 14th–16th."""
         self.receive()
-        earlier = application(self.township, received_on=self.received, status="received")
-        handling.send_fee_notice(earlier, by=self.olga, method="item", units=12)
-        self.assertEqual(earlier.fee_amount, 200)  # items 11 and 12
-        handling.send_fee_notice(self.a, by=self.olga, method="item", units=3)
-        self.assertEqual(self.a.fee_amount, 300)  # items 13–15 of the month
-        self.assertEqual(self.a.fee_pay_by, compute_deadline(self.today, 20).due)
-        self.assertEqual(self.a.status, "fee")
+        second = application(self.township, received_on=self.received, status="received")
+        handling.send_fee_notice(second, by=self.olga, method="item", units=12)
+        self.assertEqual(second.fee_amount, 300)  # items 11, 12 and 13
+        with self.assertRaisesMessage(handling.InvalidStep, "未超出免费额度"):
+            handling.send_fee_notice(self.a, by=self.olga, method="item", units=1)
+        third = application(self.township, received_on=self.received, status="received")
+        handling.send_fee_notice(third, by=self.olga, method="item", units=3)
+        self.assertEqual(third.fee_amount, 300)  # items 14–16 of the month
+        self.assertEqual(third.fee_pay_by, compute_deadline(self.today, 20,
+                                                            from_next_day=True).due)  # fmt: skip
+        self.assertEqual(third.status, "fee")
         with self.assertRaises(handling.InvalidStep):
-            handling.send_fee_notice(self.a, by=self.olga, method="page", units=50)
-        self.assertEqual(handling.close_unpaid(today=self.a.fee_pay_by), 0)
-        self.assertEqual(handling.close_unpaid(today=self.a.fee_pay_by + timedelta(days=1)), 2)
-        self.a.refresh_from_db()
-        self.assertEqual((self.a.status, self.a.outcome), ("closed", "6.2"))
-        self.assertIn("收费通知", self.a.reply)
+            handling.send_fee_notice(third, by=self.olga, method="page", units=50)
+        self.assertEqual(handling.close_unpaid(today=third.fee_pay_by), 0)
+        # Closed the day after, and dated that day, not the day the job happens to run.
+        after = third.fee_pay_by + timedelta(days=1)
+        self.assertEqual(handling.close_unpaid(today=after), 2)
+        third.refresh_from_db()
+        self.assertEqual((third.status, third.outcome, third.closed_on), ("closed", "6.2", after))
+        self.assertIn("收费通知", third.reply)
+        self.assertIn(f"{after:%Y}年{after.month}月{after.day}日", third.reply)
 
     def test_a_paid_fee_resumes_the_clock(self) -> None:
         self.receive()
@@ -144,7 +153,9 @@ class HandlingTests(BaseTestCase):
         for code in Outcome.values:
             with self.subTest(outcome=code):
                 a = application(self.township, received_on=self.received, status="received")
-                handling.close(a, by=self.olga, outcome=code, details="附件：补助明细表")
+                # (四)1 says which of its answers it is (issue 11's other items).
+                extra = {"not_held": "absent"} if code == "4.1" else {}
+                handling.close(a, by=self.olga, outcome=code, details="附件：补助明细表", **extra)
                 self.assertEqual((a.status, a.outcome, a.closed_on), ("closed", code, self.today))
                 self.assertIn(basis[code], a.reply)
                 self.assertIn("60日内", a.reply)
@@ -190,7 +201,12 @@ class StaffSideTests(BaseTestCase):
         response = self.client.post(step + "close/", {"close-outcome": "", "close-details": ""})
         self.assertEqual(response.status_code, 400)
         response = self.client.post(
-            step + "close/", {"close-outcome": "4.1", "close-details": "请向县自然资源局申请。"}
+            step + "close/",
+            {
+                "close-outcome": "4.1",
+                "close-not_held": "absent",
+                "close-details": "请向县自然资源局申请。",
+            },  # fmt: skip
         )
         self.assertEqual(response.status_code, 302)
         self.a.refresh_from_db()

@@ -17,13 +17,16 @@ from tests.base import BaseTestCase
 from .test_handling import ADMIN, application
 
 RECEIVED = date(2026, 3, 2)
+# What (四)1 asks for besides the outcome: which answer it is (issue 11, item 7).
+MORE = {"4.1": {"not_held": "elsewhere", "holder_name": "云溪县自然资源局",
+                "holder_contact": "0596-5260000"}}  # fmt: skip
 
 
 class LetterWordingTests(BaseTestCase):
     def answer(self, applicant_type: str, outcome: str, **fields) -> str:
         a = application(self.township, applicant_type=applicant_type, received_on=RECEIVED,
                         status="received", **fields)  # fmt: skip
-        handling.close(a, by=self.olga, outcome=outcome, details="")
+        handling.close(a, by=self.olga, outcome=outcome, details="", **MORE.get(outcome, {}))
         return a.reply
 
     def test_a_person_is_addressed_as_nin(self) -> None:

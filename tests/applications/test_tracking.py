@@ -91,3 +91,46 @@ class ReplyFileTests(BaseTestCase):
         self.assertContains(page, "补助明细.pdf")
         response = self.client.get(url)
         self.assertEqual(b"".join(response.streaming_content), b"%PDF-1.4 list")
+
+
+class FeeOnTheTrackingPageTests(BaseTestCase):
+    """Issue 11: the fee notice in full (basis, standard, amount, date, how to pay), 待定
+    while the last day to pay cannot be known, never "None"."""
+
+    def setUp(self) -> None:
+        from datetime import date
+
+        self.client.post(APPLY, form())
+        self.a = Application.objects.get()
+        handling.confirm_receipt(self.a, by=self.olga, on=date(2026, 11, 2))
+        self.site.fee_payment = "户名：青岚镇财政所；账号：9070 1234 5678"
+        self.site.save()
+        self.notice_on = date(2026, 11, 20)
+
+    def page(self) -> str:
+        return self.client.post(TRACK, {"code": self.a.tracking_code}).content.decode()
+
+    def test_the_notice_and_its_date(self) -> None:
+        handling.send_fee_notice(self.a, by=self.olga, method="page", units=31,
+                                 today=self.notice_on)  # fmt: skip
+        page = self.page()
+        self.assertIn("10元，请于2026-12-18前缴纳", page)
+        for piece in ["国办函〔2020〕109号", "按量计收", "第31页：1页 × 10元 = 10元",
+                      "即2026年12月18日（含当日）前", "户名：青岚镇财政所"]:  # fmt: skip
+            self.assertIn(piece, page)
+        handling.fee_paid(self.a, by=self.olga, on=self.notice_on)
+        self.assertIn("10元，已于2026-11-20缴纳", self.page())
+
+    def test_a_date_not_known_yet_is_tbd(self) -> None:
+        from datetime import date
+
+        from portal.models import CalendarDay, CalendarYear
+
+        CalendarDay.objects.filter(date__year__gte=2027).delete()
+        CalendarYear.objects.filter(year__gte=2027).delete()
+        handling.send_fee_notice(self.a, by=self.olga, method="page", units=31,
+                                 today=date(2026, 12, 4))  # fmt: skip
+        page = self.page()
+        self.assertIn("10元，缴费截止日期待定（下一年度工作日历尚未公布）", page)
+        self.assertIn("截止日期待定：2027年工作日历尚未公布", page)
+        self.assertNotIn("None", page)

@@ -12,6 +12,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
 
 from disclosure.models import Notice
+from portal.models import SiteProfile
 from tests.base import LiveDataMixin
 
 from .axe import require_axe, violations
@@ -27,6 +28,10 @@ class AccessibilityTests(LiveDataMixin, StaticLiveServerTestCase):
 
     def setUp(self) -> None:
         call_command("seed_demo", force=True, stdout=io.StringIO())
+        # The footer's 党政机关网站标识 is checked too (the demo has no registration).
+        profile = SiteProfile.objects.get()
+        profile.government_mark_url = "https://bszs.conac.cn/sitename?method=show&id=0123ABCD"
+        profile.save()
 
     def test_public_pages_have_no_violations(self) -> None:
         notice = Notice.objects.published().filter(attachments__isnull=False).first()

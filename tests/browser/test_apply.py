@@ -35,9 +35,12 @@ class ApplyInBrowserTests(LiveDataMixin, StaticLiveServerTestCase):
         phone = self.browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
         page = phone.new_page()
         page.goto(self.live_server_url + "/apply/")
-        page.get_by_label("自然人").check()
+        assert page.input_value("#id_id_type") == "resident_id"  # preselected
+        page.get_by_label("商业企业").check()  # an organisation gives its licence...
+        assert page.input_value("#id_id_type") == "licence"
+        page.get_by_label("自然人").check()  # ...a person the resident ID card
+        assert page.input_value("#id_id_type") == "resident_id"
         page.fill("#id_name", "王小明")
-        page.select_option("#id_id_type", "resident_id")
         page.fill("#id_id_number", "350102199003071235")  # a typo: wrong check digit
         page.fill("#id_phone", "13812341234")
         page.fill("#id_description", "危房改造")
@@ -48,7 +51,17 @@ class ApplyInBrowserTests(LiveDataMixin, StaticLiveServerTestCase):
         page.get_by_label("电子", exact=True).check()
         page.get_by_label("网上查阅").check()
         page.click("button.big-button")
-        assert "不是有效的居民身份证号" in page.locator("#id_id_number-error").inner_text()
+        page.wait_for_load_state()
+        # The summary of the problems has the focus and is on the first screen.
+        assert page.evaluate("document.activeElement.id") == "error-summary"
+        summary = page.locator("#error-summary")
+        assert summary.bounding_box()["y"] + summary.bounding_box()["height"] <= 740
+        page.screenshot(path=SCREENSHOTS / "apply-error-phone-first-screen.png")
+        assert "证件号码：不是有效的居民身份证号" in summary.inner_text()
+        summary.get_by_role("link").first.click()  # to the field, the cursor in it
+        assert page.evaluate("document.activeElement.id") == "id_id_number"
+        assert page.get_attribute("#id_id_number", "aria-invalid") == "true"
+        assert "不是有效的居民身份证号" in page.locator("#id_id_number_error").inner_text()
         assert page.input_value("#id_name") == "王小明"  # what was typed is kept
         self.shot(page, "apply-error-phone")
         page.fill("#id_id_number", valid_id())

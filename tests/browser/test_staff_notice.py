@@ -37,7 +37,8 @@ class StaffNoticeInBrowserTests(StaffBrowserMixin, LiveDataMixin, StaticLiveServ
         clerk = get_user_model().objects.get(username="clerk")  # 李秀梅, 民政办
         self.notice = factories.notice(
             Organization.objects.get(short_name="民政办"), published=False, title=TITLE,
-            body=BODY, summary="", kind="publicity", catalog="key-areas/livelihood-funds",
+            body=BODY, summary="12月拟纳入城乡低保对象名单（个人信息已脱敏）。", kind="publicity",
+            catalog="key-areas/livelihood-funds",
             created_by=clerk,
         )  # fmt: skip
         factories.attachment(self.notice, name="12月低保对象名单.pdf", data=PDF)

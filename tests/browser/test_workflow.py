@@ -48,6 +48,8 @@ class WorkflowInBrowserTests(LiveDataMixin, StaticLiveServerTestCase):
         page.fill("#id_title", TITLE)
         page.locator(".body-editor[data-ready=true] .ProseMirror").click()
         page.keyboard.insert_text("请各村于12月10日前完成辖区内独居老人住房的消防安全检查。")
+        page.fill("#id_summary", "请各村于12月10日前完成独居老人住房的消防安全检查。")
+        page.fill("#id_formed_date", "2026-12-01")
         page.select_option("#id_kind", "announcement")
         page.select_option("#id_catalog_node", label="\u3000通知公告")
         page.click("input[name=_continue]")

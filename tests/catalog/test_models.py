@@ -155,3 +155,31 @@ class IndexNumberTests(BaseTestCase):
         lone = Organization.objects.create(name="无代码单位", slug="lone", kind="department")
         with self.assertRaises(ValidationError):
             IndexSequence.next_index_number(organization=lone, year=2026)
+
+
+class PostingSettingsTests(BaseTestCase):
+    """A 公示's period and what is left of it afterwards: the node's, an ancestor's, or
+    the site's settings."""
+
+    def test_inherited_from_the_parent_else_the_settings(self) -> None:
+        child = CatalogNode.objects.get(path="key-areas/social-assistance")
+        self.assertEqual(child.posting_period(), 7)
+        self.assertEqual(child.after_posting_mode(), "summary")
+        CatalogNode.objects.filter(path="key-areas").update(
+            posting_working_days=10, after_posting="withdrawn"
+        )
+        child = CatalogNode.objects.get(pk=child.pk)
+        self.assertEqual((child.posting_period(), child.after_posting_mode()), (10, "withdrawn"))
+        child.posting_working_days, child.after_posting = 5, "summary"
+        self.assertEqual((child.posting_period(), child.after_posting_mode()), (5, "summary"))
+
+    @override_settings(POSTING_WORKING_DAYS=5, POSTING_AFTER_END="withdrawn")
+    def test_the_site_defaults_are_settings(self) -> None:
+        node = CatalogNode.objects.get(path="news/announcements")
+        self.assertEqual((node.posting_period(), node.after_posting_mode()), (5, "withdrawn"))
+
+    def test_a_period_is_at_least_one_working_day(self) -> None:
+        node = CatalogNode.objects.get(path="news/announcements")
+        node.posting_working_days = 0
+        with self.assertRaises(ValidationError):
+            node.full_clean()

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from catalog.models import CatalogNode, Membership, Organization
 from disclosure.models import Attachment, Notice
+from disclosure.models.posting import count_posting, office_date
 from disclosure.permissions import notices_publishable_by, notices_reviewable_by
 
 
@@ -171,3 +172,47 @@ class DemoTownshipTests(TestCase):
         guide = self.client.get(reverse("guide"))
         self.assertContains(guide, "青岚镇党政综合办公室")
         self.assertNotContains(guide, 'role="alert"')
+
+    def test_every_demo_notice_passes_its_own_rules(self) -> None:
+        """Issue 11: what a submission requires of its kind (内容概述, 生成日期; 文号 and
+        成文日期 for a 文件; a 公示's period), for every demo notice, drafts included."""
+        for notice in Notice.objects.select_related("catalog_node"):
+            with self.subTest(title=notice.title):
+                self.assertIsNone(notice.lacking("submit"))
+                notice.full_clean(exclude=["superseded_by"])
+
+    def test_postings_are_counted_in_working_days(self) -> None:
+        postings = Notice.objects.filter(kind="publicity", status="published")
+        self.assertGreaterEqual(postings.count(), 25)
+        for notice in postings:
+            with self.subTest(title=notice.title):
+                start, days = office_date(notice.published_at), notice.posting_working_days
+                last, estimated = count_posting(start, days)
+                self.assertEqual(notice.posting_end_estimate if estimated
+                                 else notice.posting_ends_on, last)  # fmt: skip
+        # 任前公示 of 2025-09-22, 5 working days: Sunday 28 September was worked.
+        appointments = postings.get(title="青岚镇拟任职干部任前公示")
+        self.assertEqual(appointments.posting_ends_on.isoformat(), "2025-09-28")
+
+    def test_some_postings_current_the_others_over(self) -> None:
+        current = Notice.objects.published().filter(kind="publicity")
+        self.assertLessEqual(
+            {
+                "青岚镇2026年种粮大户补贴对象公示",
+                "青岚镇2026年第三季度城乡最低生活保障金发放情况公示",
+            },
+            set(current.values_list("title", flat=True)),
+        )
+        dibao = current.get(title__contains="2026年第三季度城乡最低生活保障金")
+        self.assertContains(self.client.get(dibao.get_absolute_url()), "低保对象变动名单")
+        ended = Notice.objects.posting_ended()
+        self.assertGreaterEqual(ended.count(), 20)
+        old_dibao = ended.get(title__contains="2025年第一季度城乡最低生活保障金")
+        page = self.client.get(old_dibao.get_absolute_url())
+        self.assertContains(page, "公示期已满")
+        self.assertNotContains(page, "低保对象变动名单")  # neither the list nor its file
+        self.assertNotContains(page, "/attachments/")
+        appointment = ended.get(title="青岚镇拟任职干部任前公示")  # its node keeps nothing
+        page = self.client.get(appointment.get_absolute_url())
+        self.assertEqual(page.status_code, 410)
+        self.assertNotContains(page, appointment.title, status_code=410)

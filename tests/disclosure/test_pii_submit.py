@@ -89,6 +89,17 @@ class SubmissionScanTests(BaseTestCase):
         self.assertContains(response, "一键遮盖", status_code=409)
         self.assertContains(response, "身份证号", status_code=409)
 
+    def test_a_mistyped_id_blocks_and_the_findings_say_it_may_be_a_typo(self) -> None:
+        good = id_number(self.rng)
+        wrong = good[:17] + ("0" if good[17] != "0" else "1")  # 17 digits right, a typo at the end
+        self.plant("body", wrong)
+        self.client.force_login(self.alice)
+        url = reverse("admin:disclosure_notice_transition", args=[self.notice.pk, "submit"])
+        response = self.client.post(url)
+        self.assertContains(response, "校验位不符", status_code=409)
+        self.notice.refresh_from_db()
+        self.assertEqual(self.notice.status, "draft")
+
     def test_one_click_masks_text_and_office_files(self) -> None:
         number = mobile(self.rng)
         self.plant("body", number)

@@ -215,7 +215,9 @@ class PageTests(SearchTestCase):
 
         cls.a = add("2025年低保资金预算", cls.finance, "finance/budget", "finance", 2025)
         cls.b = add("2026年低保资金预算", cls.finance, "finance/budget", "finance", 2026)
-        cls.c = add("低保对象名单公示", cls.civil, "key-areas/social-assistance", "publicity", 2026)
+        # An announcement, not a 公示: a 公示 leaves the public site when its posting ends.
+        cls.c = add("低保对象名单公示", cls.civil, "key-areas/social-assistance", "announcement",
+                    2026)  # fmt: skip
         cls.d = add("低保政策解读", cls.civil, "key-areas/social-assistance", "news", 2026)
 
     def facet(self, result, name: str) -> dict:
@@ -228,7 +230,7 @@ class PageTests(SearchTestCase):
         finance, key_areas = factories.node("finance"), factories.node("key-areas")
         self.assertEqual(self.facet(result, "catalog"), {finance.pk: 2, key_areas.pk: 2})
         self.assertEqual(self.facet(result, "organization"), {self.finance.pk: 2, self.civil.pk: 2})
-        self.assertEqual(self.facet(result, "kind"), {"finance": 2, "publicity": 1, "news": 1})
+        self.assertEqual(self.facet(result, "kind"), {"finance": 2, "announcement": 1, "news": 1})
         self.assertEqual(self.facet(result, "year"), {2026: 3, 2025: 1})
         years = next(f for f in result.facets if f.name == "year").values
         self.assertEqual([value.key for value in years], [2026, 2025])

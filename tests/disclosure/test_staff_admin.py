@@ -349,8 +349,10 @@ class AttachmentRowTests(BaseTestCase):
 class SaveAndSubmitTests(BaseTestCase):
     def post_data(self, notice: Notice, **extra) -> dict:
         return {
-            "title": notice.title, "summary": "", "body": "<p>改过的正文</p>",
-            "kind": notice.kind, "catalog_node": notice.catalog_node_id,
+            "title": notice.title, "summary": "本通知的内容概述", "formed_date": "2026-12-01",
+            "document_number": notice.document_number or "青政〔2026〕1号",
+            "written_date": "2026-11-30", "body": "<p>改过的正文</p>", "kind": notice.kind,
+            "catalog_node": notice.catalog_node_id,
             "validity": "in_force", "disclosure_mode": "proactive",
             "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
             "attachments-MIN_NUM_FORMS": "0", "attachments-MAX_NUM_FORMS": "1000",
@@ -389,6 +391,85 @@ class SaveAndSubmitTests(BaseTestCase):
         notice = Notice.objects.get(title="新写的通知")
         self.assertRedirects(response, change_url(notice), fetch_redirect_response=False)
         self.assertEqual(notice.status, "submitted")
+
+    def test_a_refused_submission_names_the_files_it_did_not_keep(self) -> None:
+        """Issue 10: with 内容概述 missing, 保存并提交审核 saved nothing and the chosen PDF
+        vanished from the page; the next click submitted the notice without it, silently."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from demo.documents import make_pdf
+
+        self.client.force_login(self.alice)
+        data = self.post_data(
+            Notice(title="低保对象名单公示", kind="announcement",
+                   catalog_node=factories.node("news/announcements")),
+            organization=self.civil.pk, _submit="1", summary="",
+            **{"attachments-TOTAL_FORMS": "1", "attachments-0-title": "名单",
+               "attachments-0-position": "0",
+               "attachments-0-file": SimpleUploadedFile(
+                   "名单.pdf", make_pdf("低保对象名单", ["张*明"]), "application/pdf")},
+        )  # fmt: skip
+        response = self.client.post(reverse("admin:disclosure_notice_add"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(Notice.objects.filter(title="低保对象名单公示").exists())
+        self.assertContains(response, "“名单.pdf”尚未保存，请重新选择这个文件。")
+        self.assertContains(response, "您选择的附件也没有上传")
+        self.assertContains(response, 'value="低保对象名单公示"')  # what was typed is kept
+
+    def test_a_new_notice_opens_with_the_cursor_in_the_title(self) -> None:
+        self.client.force_login(self.alice)
+        page = self.client.get(reverse("admin:disclosure_notice_add")).content.decode()
+        self.assertRegex(page, r'<input[^>]*name="title"[^>]*autofocus')
+        self.assertNotIn("admin/js/change_form.js", page)  # it would focus the 保存 button
+        self.assertEqual(page.count("autofocus"), 1)
+
+    def test_a_save_after_a_colleague_submitted_gives_back_what_was_typed(self) -> None:
+        """Issue 10: the draft was submitted while the page was open; the save was a bare
+        403 and the typed text was lost."""
+        notice = factories.in_state(self, "draft", catalog="news/highlights")
+        notice.submit(self.alice)  # from another window, or by a colleague
+        self.client.force_login(self.alice)
+        data = self.post_data(notice, body="<p>新加的一段：东坪村公示栏已张贴。</p>",
+                              summary="改过的概述")  # fmt: skip
+        response = self.client.post(change_url(notice), data)
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(response, "您这次填写的内容没有保存", status_code=409)
+        self.assertContains(response, "新加的一段：东坪村公示栏已张贴。", status_code=409)
+        self.assertContains(response, "改过的概述", status_code=409)
+        self.assertNotContains(response, "&lt;p&gt;", status_code=409)  # text to copy, not HTML
+        notice.refresh_from_db()
+        self.assertEqual(notice.status, "submitted")
+        self.assertNotIn("新加的一段", notice.body)
+        # Someone of another department learns nothing: refused as any unknown id is.
+        self.client.force_login(self.bob)
+        other = self.client.post(change_url(notice), data)
+        unknown = self.client.post(change_url(Notice(pk=987654)), data)
+        self.assertEqual((other.status_code, other.get("Location")),
+                         (unknown.status_code, unknown.get("Location")))  # fmt: skip
+
+    def test_the_heading_is_the_notice_not_the_admin(self) -> None:
+        notice = factories.in_state(
+            self, "draft", catalog="news/highlights", title="东坪村道路硬化公示"
+        )
+        self.client.force_login(self.alice)
+        page = self.client.get(change_url(notice)).content.decode()
+        self.assertInHTML("<h1>东坪村道路硬化公示</h1>", page)
+        self.assertNotIn("修改 公开信息", page)
+        self.assertNotIn("查看 公开信息", page)
+        add = self.client.get(reverse("admin:disclosure_notice_add")).content.decode()
+        self.assertInHTML("<h1>写新信息</h1>", add)
+
+    def test_a_form_without_files_is_not_told_about_files(self) -> None:
+        self.client.force_login(self.alice)
+        data = self.post_data(
+            Notice(title="通知", kind="announcement",
+                   catalog_node=factories.node("news/announcements")),
+            organization=self.civil.pk, _submit="1", summary="",
+        )  # fmt: skip
+        response = self.client.post(reverse("admin:disclosure_notice_add"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "请重新选择这个文件")
+        self.assertNotContains(response, "您选择的附件也没有上传")
 
 
 class WorkflowGetTests(BaseTestCase):

@@ -1,25 +1,20 @@
 """disclosure.uploads.clean_upload: the upload gate of security.md §1.5.
 
-Every test builds a real file (reportlab, python-docx, openpyxl, Pillow, zipfile
-and a minimal compound-file writer for .doc/.xls) so the checks run against what
-staff actually upload. No database is needed.
+Every test builds a real file (tests/disclosure/upload_builders.py: reportlab,
+python-docx, openpyxl, Pillow, zipfile and a minimal compound-file writer for
+.doc/.xls) so the checks run against what staff actually upload. No database is needed.
 """
 
 from __future__ import annotations
 
 import io
-import random
 import struct
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 
-import docx
 import olefile
-import openpyxl
 import pytest
 from PIL import Image, ImageCms
-from reportlab.pdfgen import canvas
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -27,127 +22,30 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from disclosure.uploads import CleanUpload, clean_upload
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-# --- builders -----------------------------------------------------------------------------
-
-
-def make_pdf() -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    pdf.drawString(72, 720, "Township notice")
-    pdf.save()
-    return buffer.getvalue()
-
-
-def make_docx() -> bytes:
-    document = docx.Document()
-    document.add_paragraph("关于开展春季防火工作的通知")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def make_xlsx() -> bytes:
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["项目", "金额"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def make_zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in members.items():
-            archive.writestr(name, body)
-    return buffer.getvalue()
-
-
-def make_ofd(extra: dict[str, bytes] | None = None) -> bytes:
-    members = {
-        "OFD.xml": b'<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0"/>',
-        "Doc_0/Document.xml": b'<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"/>',
-    }
-    return make_zip(members | (extra or {}))
-
-
-def make_image(fmt: str, size: tuple[int, int] = (40, 20), mode: str = "RGB", **save) -> bytes:
-    buffer = io.BytesIO()
-    Image.new(mode, size, "red" if mode == "RGB" else 128).save(buffer, fmt, **save)
-    return buffer.getvalue()
-
-
-def make_png(**kwargs) -> bytes:
-    return make_image("PNG", **kwargs)
-
-
-def make_jpeg(**kwargs) -> bytes:
-    return make_image("JPEG", **kwargs)
-
-
-def make_noise_png(size: tuple[int, int] = (128, 128)) -> bytes:
-    # Random pixels do not compress, so the IDAT data is long enough to cut in half.
-    image = Image.frombytes("RGB", size, random.Random(7).randbytes(size[0] * size[1] * 3))
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def png_chunk(tag: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A tiny PNG whose header claims width x height; its pixel data is a stub."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        PNG_SIGNATURE
-        + png_chunk(b"IHDR", ihdr)
-        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + png_chunk(b"IEND", b"")
-    )
-
-
-# A minimal OLE compound file (MS-CFB version 3, 512-byte sectors): sector 0 is
-# the FAT, sector 1 the directory, sectors 2.. one stream of 4096 bytes (the
-# mini-stream cutoff, so no mini FAT is needed). Enough for olefile to list it.
-_END, _FREE, _FATSECT, _NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
-
-
-def _cfb_dir_entry(
-    name: str, kind: int, child: int = _NOSTREAM, start: int = _END, size: int = 0
-) -> bytes:
-    encoded = (name + "\0").encode("utf-16-le") if name else b""
-    return (
-        encoded.ljust(64, b"\0")
-        + struct.pack("<HBB3I", len(encoded), kind, 1, _NOSTREAM, _NOSTREAM, child)
-        + bytes(16 + 4 + 8 + 8)  # CLSID, state bits, creation and modification times
-        + struct.pack("<IQ", start, size)
-    )
-
-
-def make_ole(stream_name: str, stream_size: int = 4096) -> bytes:
-    sectors = stream_size // 512
-    fat = [_FATSECT, _END] + [3 + i for i in range(sectors - 1)] + [_END]
-    fat += [_FREE] * (128 - len(fat))
-    header = (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-        + bytes(16)
-        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
-        + bytes(6)
-        # dir sectors, FAT sectors, first dir sector, transaction, mini cutoff,
-        # first mini FAT, mini FAT sectors, first DIFAT, DIFAT sectors
-        + struct.pack("<9I", 0, 1, 1, 0, 4096, _END, 0, _END, 0)
-        + struct.pack("<109I", 0, *([_FREE] * 108))
-    )
-    directory = (
-        _cfb_dir_entry("Root Entry", 5, child=1)
-        + _cfb_dir_entry(stream_name, 2, start=2, size=stream_size)
-        + _cfb_dir_entry("", 0) * 2
-    )
-    return header + struct.pack("<128I", *fat) + directory + b"\x00" * stream_size
+from tests.disclosure.upload_builders import (
+    MACRO_COMPOUND_FILES,
+    MACRO_PACKAGES,
+    PNG_SIGNATURE,
+    XLSM_MAIN,
+    biff,
+    boundsheet,
+    make_cfb,
+    make_docm,
+    make_docx,
+    make_jpeg,
+    make_noise_png,
+    make_ofd,
+    make_ole,
+    make_pdf,
+    make_png,
+    make_xlsm,
+    make_xlsx,
+    make_zip,
+    png_declaring,
+    repack,
+    word_stream,
+    workbook_stream,
+)
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
@@ -495,6 +393,86 @@ def test_zip_member_count_over_cap_refused():
 def test_corrupt_zip_refused():
     """Bytes that start like a zip but are not one are refused as damaged."""
     assert refusal("坏.docx", b"PK\x03\x04" + b"\x00" * 300).code == "damaged"
+
+
+# --- macros -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "build"), [row[1:] for row in MACRO_PACKAGES], ids=[row[0] for row in MACRO_PACKAGES]
+)
+def test_macro_enabled_package_refused(name, build):
+    """A .docx/.xlsx that carries code (VBA project, macroEnabled type, ActiveX, Excel 4.0
+    macro sheet, embedded macro workbook) is refused, however the code is named or hidden."""
+    error = refusal(name, build())
+    assert error.code == "macros"
+    assert "宏" in error.messages[0]
+
+
+def test_fixture_docm_is_what_word_writes():
+    """The hand-made .docm holds an OLE VBA project under the macroEnabled main type."""
+    archive = zipfile.ZipFile(io.BytesIO(make_docm()))
+    assert (
+        "application/vnd.ms-word.document.macroEnabled.main+xml"
+        in archive.read("[Content_Types].xml").decode()
+    )
+    with olefile.OleFileIO(io.BytesIO(archive.read("word/vbaProject.bin"))) as ole:
+        assert ole.exists("VBA/dir") and ole.exists("PROJECT")
+    assert (
+        XLSM_MAIN in zipfile.ZipFile(io.BytesIO(make_xlsm())).read("[Content_Types].xml").decode()
+    )
+
+
+def test_words_about_macros_in_the_text_are_not_code():
+    """A document that only talks about macros (in its text) is accepted."""
+    text = "关于禁止使用宏的通知 vbaProject.bin macroEnabled activeX/ macrosheets/"
+    assert clean_upload(upload("通知.docx", make_docx(text))).extension == "docx"
+
+
+def test_oversized_content_types_refused():
+    """[Content_Types].xml padded past 2 MB (to hide a declaration) is refused."""
+    padded = repack(
+        make_docx(), content_types=lambda xml: xml + " " * (3 * 1024 * 1024), stored=True
+    )
+    assert refusal("通知.docx", padded).code == "unpacked_too_large"
+
+
+@pytest.mark.parametrize(
+    ("name", "tree"),
+    [row[1:] for row in MACRO_COMPOUND_FILES],
+    ids=[row[0] for row in MACRO_COMPOUND_FILES],
+)
+def test_macro_compound_file_refused(name, tree):
+    """A .doc/.xls with a VBA project (Macros, _VBA_PROJECT_CUR, VBA storages, also nested
+    or in lower case) or an Excel 4.0 macro sheet is refused."""
+    assert refusal(name, make_cfb(tree)).code == "macros"
+
+
+def test_compound_files_without_code_accepted():
+    """Hidden worksheets, chart sheets, an embedded plain workbook and a storage whose name
+    merely starts with VBA are not code."""
+    sheets = workbook_stream(boundsheet("Sheet1"), boundsheet("Hidden", 0, hidden=1),
+                             boundsheet("Chart1", 2))  # fmt: skip
+    assert clean_upload(upload("预算.xls", make_cfb({"Workbook": sheets}))).extension == "xls"
+    embedded = {
+        "WordDocument": word_stream(),
+        "ObjectPool": {"_1": {"Workbook": workbook_stream()}},
+        "VBAnalysis": b"notes",
+    }
+    assert clean_upload(upload("通知.doc", make_cfb(embedded))).extension == "doc"
+
+
+@pytest.mark.parametrize(
+    ("name", "tree"),
+    [
+        ("预算.xls", {"Workbook": workbook_stream(biff(0x002F, bytes(54)), boundsheet("S", 1))}),
+        ("通知.doc", {"WordDocument": word_stream(encrypted=True)}),
+    ],
+    ids=["xls-filepass", "doc-fencrypted"],
+)
+def test_password_protected_legacy_files_refused(name, tree):
+    """A password-protected .xls/.doc hides its content (and macro sheets) from any scan."""
+    assert refusal(name, make_cfb(tree)).code == "encrypted"
 
 
 # --- display names ------------------------------------------------------------------------

@@ -201,6 +201,19 @@ class DeadlineDetailTests(CalendarTestCase):
         # 清明 4/4 fell inside the pause, so it was not "skipped" by the count.
         self.assertEqual(deadline.skipped_holidays, [])
 
+    def test_a_deadline_not_known_has_not_passed(self) -> None:
+        """Issue 11: a step limited by a deadline in a year without a calendar (or behind an
+        open pause) is never refused on a guess: `has_passed` is None, never True."""
+        known = compute_deadline(D("2025-03-07"), 7, from_next_day=True)  # 2025-03-18
+        self.assertIs(known.has_passed(D("2025-03-18")), False)
+        self.assertIs(known.has_passed(D("2025-03-19")), True)
+        missing = compute_deadline(D("2026-12-23"), 7, from_next_day=True)
+        self.assertEqual(missing.missing_years, [2027])
+        for today in ("2026-12-23", "2027-01-05", "2027-12-31"):
+            self.assertIsNone(missing.has_passed(D(today)))
+        open_pause = compute_deadline(D("2025-03-07"), 20, [pause("2025-03-14", None)])
+        self.assertIsNone(open_pause.has_passed(D("2025-12-31")))
+
     def test_zero_working_days_is_due_on_the_start_date(self) -> None:
         self.assertEqual(compute_deadline(D("2025-03-07"), 0).due, D("2025-03-07"))
 

@@ -134,12 +134,13 @@ class Command(BaseCommand):
     # --- notices ------------------------------------------------------------------
 
     def create_notices(self, orgs: dict[str, Organization], users: dict[str, object]) -> None:
+        self.configure_catalog()
         nodes = {node.path: node for node in CatalogNode.objects.all()}
         holders = {
             (m.organization_id, m.role): m.user
             for m in Membership.objects.select_related("user").order_by("-id")
         }
-        specs = sorted(content.NOTICES, key=lambda s: s["published"])
+        specs = sorted(map(dated, content.NOTICES), key=lambda s: s["published"])
         by_key: dict[str, Notice] = {}
         progress = Progress("notices", len(specs), self.stdout)
         # Sorted by publication, a policy exists before its interpretation. The newer
@@ -169,6 +170,13 @@ class Command(BaseCommand):
             }
             write_history(notice, spec, people)
 
+    def configure_catalog(self) -> None:
+        """The demo office's choices for its 公示: a 任前公示 names people, so its page goes
+        once its period is over (the others keep a summary page, the site default)."""
+        CatalogNode.objects.filter(path="personnel/appointments").update(
+            after_posting=CatalogNode.AfterPosting.WITHDRAWN
+        )
+
     def create_notice(self, spec: dict, orgs, nodes, interprets) -> Notice:
         written = date.fromisoformat(spec["written"])
         notice = Notice(
@@ -189,9 +197,8 @@ class Command(BaseCommand):
             ),
             interprets=interprets,
         )
-        if spec.get("posting_days"):
-            published = datetime.fromisoformat(spec["published"]).date()
-            notice.posting_ends_on = published + timedelta(days=spec["posting_days"])
+        # A 公示's end is counted in working days when it is published (write_history).
+        notice.posting_working_days = spec.get("posting_working_days")
         if spec.get("state") in ("on_application", "not_disclosed"):
             notice.disclosure_mode = spec["state"]
             notice.non_disclosure_reason = spec["reason"]
@@ -259,6 +266,21 @@ class Command(BaseCommand):
             what = "; ".join(f"{role}（{_names(orgs)}）" for role, orgs in held.items())
             self.stdout.write(f"  {username:<11} {full_name:<6} {what or '系统管理员'}")
         self.stdout.write("Public site: http://127.0.0.1:8000/")
+
+
+def dated(spec: dict) -> dict:
+    """The spec with `published_days_ago` / `written_days_ago` turned into dates that many
+    days before today (the published time of day kept)."""
+    if "published_days_ago" not in spec and "written_days_ago" not in spec:
+        return spec
+    today = timezone.localdate()
+    spec = dict(spec)
+    if "published_days_ago" in spec:
+        day = today - timedelta(days=spec["published_days_ago"])
+        spec["published"] = f"{day.isoformat()} {spec['published'][11:]}"
+    if "written_days_ago" in spec:
+        spec["written"] = (today - timedelta(days=spec["written_days_ago"])).isoformat()
+    return spec
 
 
 def _names(orgs: list[str]) -> str:
