@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from portal.workdays import Calendar, working_days_left
+
 from .keys import same_information
 from .models import Application, Outcome
 from .permissions import applications_handled_by, office_townships
@@ -103,8 +105,6 @@ def proactive_candidates_for(user, today: date, limit: int) -> tuple[int, list]:
     applicants asked for, oldest first; each row with `due` and `days_left` (as the other
     application queues) and `applicants_asking`. Only applications whose clock runs: the
     flag is a question for the answer, and the row says when the answer is due."""
-    from portal.workdays import Calendar, working_days_left
-
     from .handling import deadline_for  # handling asks this module about repeats
 
     office = applications_handled_by(user).filter(
